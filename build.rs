@@ -169,15 +169,30 @@ fn main() {
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
         let text = std::fs::read_to_string(path).expect("read api file");
-        let api: ApiFile = toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let api: ApiFile =
+            toml::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let ident = path.file_stem().unwrap().to_string_lossy().to_uppercase();
         let params = fold(&api.fields, path);
         let response = fold(&api.response.fields, path);
         serde_json_check(&api.example, path);
         emit_api(&mut apis, &ident, &api, &params, &response);
-        emit_types(&mut types, &api.payload_type, &params, true, &mut type_names, path);
+        emit_types(
+            &mut types,
+            &api.payload_type,
+            &params,
+            true,
+            &mut type_names,
+            path,
+        );
         let response_type = format!("{}Response", api.payload_type.trim_end_matches("Payload"));
-        emit_types(&mut types, &response_type, &response, false, &mut type_names, path);
+        emit_types(
+            &mut types,
+            &response_type,
+            &response,
+            false,
+            &mut type_names,
+            path,
+        );
         let _ = writeln!(
             types,
             "impl crate::types::ApiPayload for {} {{ const API: &'static str = {:?}; }}\n",
@@ -188,7 +203,11 @@ fn main() {
     let _ = writeln!(
         apis,
         "static APIS: &[&Api] = &[{}];",
-        statics.iter().map(|s| format!("&{s}")).collect::<Vec<_>>().join(", ")
+        statics
+            .iter()
+            .map(|s| format!("&{s}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
     let out = std::env::var("OUT_DIR").unwrap();
     std::fs::write(Path::new(&out).join("apis.rs"), apis).unwrap();
@@ -198,7 +217,11 @@ fn main() {
 fn serde_json_check(text: &str, path: &Path) {
     // The example must at least be balanced JSON-looking text; the real
     // check is the test that validates it.
-    assert!(text.trim_start().starts_with('{'), "{}: example must be a JSON object", path.display());
+    assert!(
+        text.trim_start().starts_with('{'),
+        "{}: example must be a JSON object",
+        path.display()
+    );
 }
 
 /// Folds the flat, ordered `path` list into a tree; a parent comes first.
@@ -211,7 +234,13 @@ fn fold(defs: &[FieldDef], file: &Path) -> Vec<Node> {
             level = &mut level
                 .iter_mut()
                 .find(|n| n.name == *part)
-                .unwrap_or_else(|| panic!("{}: parent of {} not declared before it", file.display(), def.path))
+                .unwrap_or_else(|| {
+                    panic!(
+                        "{}: parent of {} not declared before it",
+                        file.display(),
+                        def.path
+                    )
+                })
                 .children;
         }
         let name = parts[parts.len() - 1].to_string();
@@ -221,7 +250,11 @@ fn fold(defs: &[FieldDef], file: &Path) -> Vec<Node> {
             file.display(),
             def.path
         );
-        level.push(Node { def: def.clone(), name, children: Vec::new() });
+        level.push(Node {
+            def: def.clone(),
+            name,
+            children: Vec::new(),
+        });
     }
     roots
 }
@@ -250,7 +283,9 @@ fn kind(k: &str) -> &'static str {
 }
 
 fn format_expr(d: &FieldDef) -> String {
-    let Some(f) = d.format.as_deref() else { return "None".into() };
+    let Some(f) = d.format.as_deref() else {
+        return "None".into();
+    };
     let inner = match f {
         "epoch_millis" => {
             let [past, future] = d.plausible_days.unwrap_or([3650, 1]);
@@ -275,7 +310,13 @@ fn format_expr(d: &FieldDef) -> String {
 }
 
 fn strs(v: &[String]) -> String {
-    format!("&[{}]", v.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", "))
+    format!(
+        "&[{}]",
+        v.iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
 }
 
 fn opt_str(v: &Option<String>) -> String {
@@ -297,7 +338,13 @@ fn field_expr(n: &Node) -> String {
     let enums = d
         .enum_values
         .iter()
-        .map(|e| format!("EnumValue {{ value: {:?}, doc: {} }}", e.value, text(&e.zh, &e.en)))
+        .map(|e| {
+            format!(
+                "EnumValue {{ value: {:?}, doc: {} }}",
+                e.value,
+                text(&e.zh, &e.en)
+            )
+        })
         .collect::<Vec<_>>()
         .join(", ");
     let mut rules: Vec<String> = d
@@ -328,7 +375,10 @@ fn field_expr(n: &Node) -> String {
         _ => panic!("{}: note_zh and note_en go together", d.path),
     };
     let example = d.example.as_ref().map(|v| toml_to_json(v));
-    let misplaced = d.misplaced.as_ref().map(|p| format!("/{}", p.replace('.', "/")));
+    let misplaced = d
+        .misplaced
+        .as_ref()
+        .map(|p| format!("/{}", p.replace('.', "/")));
     format!(
         "Field {{ name: {:?}, aliases: {}, kind: {}, list: {}, required: {}, min_length: {:?}, max_length: {:?}, \
          enum_values: &[{}], enum_level: {}, format: {}, min: {:?}, max: {:?}, string_values: {}, placeholders: {}, \
@@ -406,7 +456,14 @@ fn emit_api(out: &mut String, ident: &str, api: &ApiFile, params: &[Node], respo
     let decisions = api
         .decisions
         .iter()
-        .map(|d| format!("Decision {{ path: {:?}, seed: {:?}, decision: {} }}", d.path, d.seed, text(&d.zh, &d.en)))
+        .map(|d| {
+            format!(
+                "Decision {{ path: {:?}, seed: {:?}, decision: {} }}",
+                d.path,
+                d.seed,
+                text(&d.zh, &d.en)
+            )
+        })
         .collect::<Vec<_>>()
         .join(",\n");
     let _ = writeln!(
@@ -440,8 +497,14 @@ fn emit_types(
     if let Some(prev) = seen.insert(name.to_string(), file.display().to_string()) {
         panic!("type {name} declared by {prev} and {}", file.display());
     }
-    let _ = writeln!(out, "#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]");
-    let _ = writeln!(out, "#[cfg_attr(target_arch = \"wasm32\", derive(tsify::Tsify))]");
+    let _ = writeln!(
+        out,
+        "#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]"
+    );
+    let _ = writeln!(
+        out,
+        "#[cfg_attr(target_arch = \"wasm32\", derive(tsify::Tsify))]"
+    );
     let _ = writeln!(out, "pub struct {name} {{");
     let mut nested = Vec::new();
     for n in nodes.iter().filter(|n| n.def.misplaced.is_none()) {
@@ -451,10 +514,13 @@ fn emit_types(
             "int" => "i64".to_string(),
             "bool" => "bool".to_string(),
             "object" => {
-                let t = d
-                    .type_name
-                    .clone()
-                    .unwrap_or_else(|| panic!("{}: object {} needs `rust = \"TypeName\"`", file.display(), d.path));
+                let t = d.type_name.clone().unwrap_or_else(|| {
+                    panic!(
+                        "{}: object {} needs `rust = \"TypeName\"`",
+                        file.display(),
+                        d.path
+                    )
+                });
                 nested.push((t.clone(), n));
                 t
             }
@@ -464,20 +530,42 @@ fn emit_types(
         // Requests: required fields are plain, so TypeScript demands them.
         // Responses: every field may be missing.
         let optional = !(is_request && d.required);
-        let _ = writeln!(out, "    /// {} / {}", d.zh.replace('\n', " "), d.en.replace('\n', " "));
-        let _ = writeln!(out, "    #[serde(rename = {:?}{})]", n.name, aliases(&d.aliases));
+        let _ = writeln!(
+            out,
+            "    /// {} / {}",
+            d.zh.replace('\n', " "),
+            d.en.replace('\n', " ")
+        );
+        let _ = writeln!(
+            out,
+            "    #[serde(rename = {:?}{})]",
+            n.name,
+            aliases(&d.aliases)
+        );
         if d.list {
-            let _ = writeln!(out, "    #[serde(deserialize_with = \"crate::types::one_or_many\", default)]");
+            let _ = writeln!(
+                out,
+                "    #[serde(deserialize_with = \"crate::types::one_or_many\", default)]"
+            );
         }
         let field = rust_ident(&n.name);
         if optional {
             if d.list {
                 let _ = writeln!(out, "    #[serde(skip_serializing_if = \"Vec::is_empty\")]");
-                let _ = writeln!(out, "    #[cfg_attr(target_arch = \"wasm32\", tsify(optional))]");
+                let _ = writeln!(
+                    out,
+                    "    #[cfg_attr(target_arch = \"wasm32\", tsify(optional))]"
+                );
                 let _ = writeln!(out, "    pub {field}: {ty},");
             } else {
-                let _ = writeln!(out, "    #[serde(skip_serializing_if = \"Option::is_none\", default)]");
-                let _ = writeln!(out, "    #[cfg_attr(target_arch = \"wasm32\", tsify(optional))]");
+                let _ = writeln!(
+                    out,
+                    "    #[serde(skip_serializing_if = \"Option::is_none\", default)]"
+                );
+                let _ = writeln!(
+                    out,
+                    "    #[cfg_attr(target_arch = \"wasm32\", tsify(optional))]"
+                );
                 let _ = writeln!(out, "    pub {field}: Option<{ty}>,");
             }
         } else {

@@ -22,5 +22,10 @@ pub fn api_list() -> Vec<ApiInfo> {
 }
 
 fn info(api: &'static Api) -> ApiInfo {
-    ApiInfo { name: api.name, protocol: api.protocol, title: api.title, params: api.params.iter().map(|f| f.name).collect() }
+    ApiInfo {
+        name: api.name,
+        protocol: api.protocol,
+        title: api.title,
+        params: api.params.iter().map(|f| f.name).collect(),
+    }
 }

@@ -3,7 +3,15 @@
 //! and compiles natively; `wasm.rs` is the thin WebAssembly binding.
 
 pub mod describe;
+pub mod sample;
+pub mod sign;
 pub mod spec;
+pub mod time;
 pub mod types;
+pub mod validate;
 
 pub use spec::{api, apis, Api, Protocol};
+
+/// The WebAssembly binding (public so that the wasm tests can call the exports).
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;

@@ -45,14 +45,20 @@ pub enum Level {
 pub enum Format {
     /// Epoch milliseconds, plausible within `past_days` before and
     /// `future_days` after now.
-    EpochMillis { past_days: u32, future_days: u32 },
+    EpochMillis {
+        past_days: u32,
+        future_days: u32,
+    },
     /// `yyyy-MM-dd HH:mm:ss`, a real calendar date and time.
     DateTime,
     Latitude,
     Longitude,
     /// A non-negative decimal in a string; `precision` digits in all,
     /// `scale` after the point (0 and 0: unbounded).
-    Decimal { precision: u8, scale: u8 },
+    Decimal {
+        precision: u8,
+        scale: u8,
+    },
     /// A non-negative integer in a string.
     Quantity,
     /// Six digits.
@@ -118,10 +124,20 @@ pub struct Field {
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Rule {
     /// At least one of the children must be present.
-    AtLeastOne { fields: &'static [&'static str], level: Level, doc: Text },
+    AtLeastOne {
+        fields: &'static [&'static str],
+        level: Level,
+        doc: Text,
+    },
     /// When child `when` equals `equals`, the child path `then` (dotted,
     /// may reach into a JSON-in-a-string child) must be present.
-    Requires { when: &'static str, equals: &'static str, then: &'static str, level: Level, doc: Text },
+    Requires {
+        when: &'static str,
+        equals: &'static str,
+        then: &'static str,
+        level: Level,
+        doc: Text,
+    },
 }
 
 /// Where a response reports a business failure inside a success envelope.
@@ -199,7 +215,9 @@ impl Field {
 
 /// Finds a field by its wire name or one of its aliases.
 pub fn find_field(fields: &'static [Field], name: &str) -> Option<&'static Field> {
-    fields.iter().find(|f| f.name == name || f.aliases.contains(&name))
+    fields
+        .iter()
+        .find(|f| f.name == name || f.aliases.contains(&name))
 }
 
 include!(concat!(env!("OUT_DIR"), "/apis.rs"));
@@ -212,6 +230,7 @@ pub fn apis() -> &'static [&'static Api] {
 /// Looks an API up by method name; Qimen names also without `taobao.`.
 pub fn api(name: &str) -> Option<&'static Api> {
     APIS.iter().copied().find(|a| {
-        a.name == name || (a.protocol == Protocol::Qimen && a.name.strip_prefix("taobao.") == Some(name))
+        a.name == name
+            || (a.protocol == Protocol::Qimen && a.name.strip_prefix("taobao.") == Some(name))
     })
 }
