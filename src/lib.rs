@@ -3,12 +3,14 @@
 //! and compiles natively; `wasm.rs` is the thin WebAssembly binding.
 
 pub mod describe;
+pub mod request;
 pub mod sample;
 pub mod sign;
 pub mod spec;
 pub mod time;
 pub mod types;
 pub mod validate;
+pub mod xml;
 
 pub use spec::{api, apis, Api, Protocol};
 

@@ -14,6 +14,15 @@ pub enum Protocol {
     Qimen,
 }
 
+/// The body format of a request or response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum WireFormat {
+    Json,
+    Xml,
+}
+
 /// A text in Chinese and English.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Text {

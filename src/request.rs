@@ -1,0 +1,488 @@
+//! `build_request`: validate, serialise and sign a call, returning everything
+//! a caller hands to `fetch`; and the receiving side, `parse_request`.
+//!
+//! TOP (`router/rest`): system parameters in the query, business parameters
+//! form-encoded in the body, object parameters as JSON text. Qimen: system
+//! parameters in the query, the payload's `request` as an XML (or JSON) body,
+//! signed together with the query.
+
+use crate::sign::{self, is_blank, SignMethod};
+use crate::spec::{find_field, Api, Field, Kind, Protocol, WireFormat};
+use crate::validate::{self, Report};
+use crate::{time, xml};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+use std::fmt;
+
+pub const TOP_GATEWAY: &str = "https://eco.taobao.com/router/rest";
+pub const QIMEN_GATEWAY: &str = "https://qimen.api.taobao.com/router/qimen/service";
+
+/// The app secret: deserialised from options, never serialised, and
+/// redacted in `Debug`, so it cannot reach any output.
+#[derive(Default, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(s: impl Into<String>) -> Self {
+        Secret(s.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// When the call is made: epoch milliseconds or `yyyy-MM-dd HH:mm:ss` (GMT+8).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(untagged)]
+pub enum Timestamp {
+    Millis(f64),
+    Text(String),
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase", default)]
+pub struct BuildOptions {
+    pub app_key: String,
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "string"))]
+    pub app_secret: Secret,
+    /// Default `hmac-sha256` for TOP, `md5` for Qimen.
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(optional, type = "\"md5\" | \"hmac\" | \"hmac-sha256\"")
+    )]
+    pub sign_method: Option<SignMethod>,
+    /// The response format asked for (TOP) or the body format (Qimen).
+    /// Default `json` for TOP and `xml` for Qimen, whose documents are XML.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub format: Option<WireFormat>,
+    /// Default now. (A JavaScript `Date` is converted to milliseconds.)
+    #[cfg_attr(
+        target_arch = "wasm32",
+        tsify(optional, type = "number | string | Date")
+    )]
+    pub timestamp: Option<Timestamp>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub session: Option<String>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub partner_id: Option<String>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub target_app_key: Option<String>,
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub simplify: Option<bool>,
+    /// Default `2.0`.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub v: Option<String>,
+    /// The full URL (`.../router/rest` or `.../router/qimen/service`).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub gateway: Option<String>,
+    /// Qimen's `customerId` (required there).
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub customer_id: Option<String>,
+    /// `false` skips validation.
+    #[cfg_attr(target_arch = "wasm32", tsify(optional))]
+    pub validate: Option<bool>,
+}
+
+/// Everything a caller hands to `fetch`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct BuiltRequest {
+    pub url: String,
+    pub method: &'static str,
+    pub headers: BTreeMap<String, String>,
+    /// The query parameters, `sign` included.
+    pub query: BTreeMap<String, String>,
+    pub body: String,
+    pub sign: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "camelCase")]
+pub struct BuildError {
+    /// `invalid_payload` (see `report`) or `invalid_option`.
+    pub code: &'static str,
+    pub message: String,
+    pub message_zh: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<Report>,
+}
+
+impl BuildError {
+    fn option(message: String, message_zh: String) -> Self {
+        BuildError {
+            code: "invalid_option",
+            message,
+            message_zh,
+            report: None,
+        }
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// The timestamp as sent: GMT+8 text, and as epoch milliseconds.
+fn timestamp(opts: &BuildOptions) -> Result<(String, i64), BuildError> {
+    match &opts.timestamp {
+        None => {
+            let now = time::now_ms();
+            Ok((time::format_gmt8(now), now))
+        }
+        Some(Timestamp::Millis(ms)) if ms.is_finite() && *ms >= 0.0 && *ms < 1e15 => {
+            Ok((time::format_gmt8(*ms as i64), *ms as i64))
+        }
+        Some(Timestamp::Text(t)) => match time::parse_datetime_gmt8(t) {
+            Some(ms) => Ok((t.clone(), ms)),
+            None => Err(BuildError::option(
+                format!("timestamp `{t}` is not yyyy-MM-dd HH:mm:ss"),
+                format!("timestamp `{t}` 不是 yyyy-MM-dd HH:mm:ss 格式"),
+            )),
+        },
+        Some(Timestamp::Millis(ms)) => Err(BuildError::option(
+            format!("timestamp {ms} is not epoch milliseconds"),
+            format!("timestamp {ms} 不是毫秒时间戳"),
+        )),
+    }
+}
+
+fn require(value: &str, name: &str) -> Result<(), BuildError> {
+    if is_blank(value) {
+        return Err(BuildError::option(
+            format!("option `{name}` is required"),
+            format!("缺少选项 `{name}`"),
+        ));
+    }
+    Ok(())
+}
+
+/// Validates (unless `validate: false`), serialises and signs a call.
+pub fn build_request(
+    api: &Api,
+    payload: &Value,
+    opts: &BuildOptions,
+) -> Result<BuiltRequest, BuildError> {
+    require(&opts.app_key, "appKey")?;
+    require(opts.app_secret.expose(), "appSecret")?;
+    let (ts, ts_ms) = timestamp(opts)?;
+    if opts.validate != Some(false) {
+        let vopts = validate::Options {
+            now_ms: ts_ms,
+            ..validate::Options::default()
+        };
+        let report = validate::validate_value(api, payload, &vopts);
+        if !report.ok {
+            let n = report.errors.len();
+            return Err(BuildError {
+                code: "invalid_payload",
+                message: format!("the payload has {n} error(s); see report"),
+                message_zh: format!("请求内容有 {n} 处错误,详见 report"),
+                report: Some(report),
+            });
+        }
+    }
+    let payload = normalise_object(payload.as_object().cloned().unwrap_or_default(), api.params);
+    match api.protocol {
+        Protocol::Top => build_top(api, &payload, opts, ts),
+        Protocol::Qimen => build_qimen(api, &payload, opts, ts),
+    }
+}
+
+fn build_top(
+    api: &Api,
+    payload: &Map<String, Value>,
+    opts: &BuildOptions,
+    ts: String,
+) -> Result<BuiltRequest, BuildError> {
+    let method = opts.sign_method.unwrap_or(SignMethod::HmacSha256);
+    let format = opts.format.unwrap_or(WireFormat::Json);
+    let mut query = BTreeMap::new();
+    let mut put = |k: &str, v: Option<&str>| {
+        if let Some(v) = v.filter(|v| !is_blank(v)) {
+            query.insert(k.to_string(), v.to_string());
+        }
+    };
+    put("method", Some(api.name));
+    put("app_key", Some(&opts.app_key));
+    put("session", opts.session.as_deref());
+    put("timestamp", Some(&ts));
+    put("format", Some(format_name(format)));
+    put("v", Some(opts.v.as_deref().unwrap_or("2.0")));
+    put("sign_method", Some(method.as_str()));
+    put("partner_id", opts.partner_id.as_deref());
+    put("target_app_key", opts.target_app_key.as_deref());
+    // simplify applies to JSON answers only.
+    put(
+        "simplify",
+        (opts.simplify == Some(true) && format == WireFormat::Json).then_some("true"),
+    );
+
+    let business: Vec<(String, String)> = payload
+        .iter()
+        .filter_map(|(k, v)| Some((k.clone(), param_text(v)?)))
+        .filter(|(_, v)| !is_blank(v))
+        .collect();
+    let sign = sign::sign(
+        query.iter().chain(business.iter().map(|(k, v)| (k, v))),
+        opts.app_secret.expose(),
+        method,
+        None,
+    );
+    query.insert("sign".into(), sign.clone());
+    let body = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(&business)
+        .finish();
+    let gateway = opts.gateway.as_deref().unwrap_or(TOP_GATEWAY);
+    Ok(BuiltRequest {
+        url: with_query(gateway, &query),
+        method: "POST",
+        headers: BTreeMap::from([(
+            "content-type".into(),
+            "application/x-www-form-urlencoded;charset=UTF-8".into(),
+        )]),
+        query,
+        body,
+        sign,
+    })
+}
+
+fn build_qimen(
+    api: &Api,
+    payload: &Map<String, Value>,
+    opts: &BuildOptions,
+    ts: String,
+) -> Result<BuiltRequest, BuildError> {
+    let customer_id = opts.customer_id.as_deref().unwrap_or_default();
+    require(customer_id, "customerId")?;
+    let method = opts.sign_method.unwrap_or(SignMethod::Md5);
+    let format = opts.format.unwrap_or(WireFormat::Xml);
+    // The body is the payload's single parameter, `request`.
+    let (root, fields) = api
+        .params
+        .first()
+        .map(|f| (f.name, f.fields))
+        .unwrap_or(("request", &[]));
+    let request = payload
+        .get(root)
+        .cloned()
+        .unwrap_or(Value::Object(Map::new()));
+    let (body, content_type) = match format {
+        WireFormat::Xml => (
+            xml::write_element(root, &request, fields),
+            "text/xml;charset=utf-8",
+        ),
+        WireFormat::Json => (request.to_string(), "application/json;charset=utf-8"),
+    };
+    let query: BTreeMap<String, String> = [
+        ("method", api.name),
+        ("timestamp", &ts),
+        ("format", format_name(format)),
+        ("app_key", &opts.app_key),
+        ("v", opts.v.as_deref().unwrap_or("2.0")),
+        ("sign_method", method.as_str()),
+        ("customerId", customer_id),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let sign = sign::sign(&query, opts.app_secret.expose(), method, Some(&body));
+    let mut query = query;
+    query.insert("sign".into(), sign.clone());
+    let gateway = opts.gateway.as_deref().unwrap_or(QIMEN_GATEWAY);
+    Ok(BuiltRequest {
+        url: with_query(gateway, &query),
+        method: "POST",
+        headers: BTreeMap::from([("content-type".into(), content_type.into())]),
+        query,
+        body,
+        sign,
+    })
+}
+
+fn format_name(f: WireFormat) -> &'static str {
+    match f {
+        WireFormat::Json => "json",
+        WireFormat::Xml => "xml",
+    }
+}
+
+fn with_query(gateway: &str, query: &BTreeMap<String, String>) -> String {
+    let q = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(query)
+        .finish();
+    let sep = if gateway.contains('?') { '&' } else { '?' };
+    format!("{gateway}{sep}{q}")
+}
+
+/// A business parameter as form text: objects as JSON, scalars as text.
+fn param_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Null => None,
+        Value::String(s) => Some(s.clone()),
+        Value::Bool(_) | Value::Number(_) | Value::Object(_) | Value::Array(_) => {
+            Some(v.to_string())
+        }
+    }
+}
+
+/// The payload as it is sent: nulls dropped, aliases (`packageValue`) under
+/// their documented names, a single object where a list is allowed wrapped
+/// in a list. Unknown keys (only present when validation is skipped) stay.
+fn normalise_object(map: Map<String, Value>, fields: &'static [Field]) -> Map<String, Value> {
+    let mut out = Map::new();
+    for (key, value) in map {
+        if value.is_null() {
+            continue;
+        }
+        match find_field(fields, &key) {
+            Some(f) if f.misplaced.is_some() => {}
+            Some(f) => {
+                out.insert(f.name.to_string(), normalise_value(value, f));
+            }
+            None => {
+                out.insert(key, value);
+            }
+        }
+    }
+    out
+}
+
+fn normalise_value(value: Value, f: &'static Field) -> Value {
+    let one = |v: Value| match (v, f.kind) {
+        (Value::Object(m), Kind::Object) => Value::Object(normalise_object(m, f.fields)),
+        (v, _) => v,
+    };
+    match value {
+        Value::Array(items) if f.list => Value::Array(
+            items
+                .into_iter()
+                .filter(|v| !v.is_null())
+                .map(one)
+                .collect(),
+        ),
+        v if f.list => Value::Array(vec![one(v)]),
+        v => one(v),
+    }
+}
+
+/// What a receiver makes of an incoming body: the payload, and its report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+pub struct ParsedRequest {
+    pub payload: Value,
+    pub report: Report,
+}
+
+/// The format of an incoming body: XML, JSON, or (TOP) a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
+#[serde(rename_all = "lowercase")]
+pub enum BodyFormat {
+    Xml,
+    Json,
+    Form,
+}
+
+/// Turns an incoming body back into the payload object, with its validation
+/// report. Format detected from the first character when not given.
+pub fn parse_request(
+    api: &Api,
+    body: &str,
+    format: Option<BodyFormat>,
+    opts: &validate::Options,
+) -> ParsedRequest {
+    let trimmed = body.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let format = format.unwrap_or(match trimmed.as_bytes().first() {
+        Some(b'<') => BodyFormat::Xml,
+        Some(b'{') => BodyFormat::Json,
+        _ => BodyFormat::Form,
+    });
+    let root = api.params.first();
+    let payload = match (format, api.protocol, root) {
+        (BodyFormat::Xml, Protocol::Qimen, Some(root)) => {
+            xml::read_element(trimmed, root.name, root.fields)
+                .map(|request| Value::Object(Map::from_iter([(root.name.to_string(), request)])))
+        }
+        (BodyFormat::Json, Protocol::Qimen, Some(root)) => serde_json::from_str::<Value>(trimmed)
+            .map(|request| Value::Object(Map::from_iter([(root.name.to_string(), request)])))
+            .map_err(|e| e.to_string()),
+        (BodyFormat::Json, Protocol::Top, _) => {
+            serde_json::from_str::<Value>(trimmed).map_err(|e| e.to_string())
+        }
+        (BodyFormat::Form, _, _) => Ok(Value::Object(form_payload(api, trimmed))),
+        (BodyFormat::Xml, Protocol::Top, _) | (_, Protocol::Qimen, None) => {
+            Err("this API takes no XML body".into())
+        }
+    };
+    match payload {
+        Ok(payload) => {
+            let report = validate::validate_value(api, &payload, opts);
+            ParsedRequest { payload, report }
+        }
+        Err(detail) => {
+            let issue = validate::Problem::Json { detail }.into_issue(String::new(), None);
+            ParsedRequest {
+                payload: Value::Null,
+                report: Report {
+                    ok: false,
+                    errors: vec![issue],
+                    warnings: vec![],
+                },
+            }
+        }
+    }
+}
+
+/// System parameters, which may travel in the body too (the Node SDK sends
+/// everything as one form).
+const SYSTEM_PARAMS: &[&str] = &[
+    "method",
+    "app_key",
+    "session",
+    "timestamp",
+    "format",
+    "v",
+    "sign_method",
+    "sign",
+    "partner_id",
+    "simplify",
+    "target_app_key",
+];
+
+/// A TOP form body: each business parameter, objects parsed from their
+/// JSON text (left as text when it is not JSON, so validation says why).
+fn form_payload(api: &Api, body: &str) -> Map<String, Value> {
+    form_urlencoded::parse(body.as_bytes())
+        .filter(|(k, _)| !SYSTEM_PARAMS.contains(&k.as_ref()))
+        .map(|(k, v)| {
+            let Some(field) = find_field(api.params, &k) else {
+                return (k.into_owned(), Value::String(v.into_owned()));
+            };
+            let value = match field.kind {
+                Kind::Object => serde_json::from_str(&v).unwrap_or(Value::String(v.into_owned())),
+                Kind::Int => v
+                    .parse::<i64>()
+                    .map(Value::from)
+                    .unwrap_or(Value::String(v.into_owned())),
+                Kind::Bool if v == "true" || v == "false" => Value::Bool(v == "true"),
+                _ => Value::String(v.into_owned()),
+            };
+            (k.into_owned(), value)
+        })
+        .collect()
+}
