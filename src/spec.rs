@@ -116,7 +116,8 @@ pub struct Field {
     /// For a field the seed puts in the wrong place: where it belongs (a
     /// JSON Pointer). Such a field is never sent.
     pub misplaced: Option<&'static str>,
-    /// Children of an `Object` or `Json` field.
+    /// Children of an `Object` or `Json` field (`describe` writes them with their paths).
+    #[serde(skip)]
     pub fields: &'static [Field],
     /// Cross-field rules checked on this object's children.
     pub rules: &'static [Rule],
