@@ -4,6 +4,7 @@
 
 pub mod describe;
 pub mod request;
+pub mod response;
 pub mod sample;
 pub mod sign;
 pub mod spec;
