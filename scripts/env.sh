@@ -2,3 +2,5 @@
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 [ -f .toolchain.env ] && . ./.toolchain.env
 export PATH="$PATH:$HOME/.cargo/bin"
+# Tools from the root dev dependencies (wasm-opt from binaryen >= 110, tsc) come first.
+export PATH="$PWD/node_modules/.bin:$PATH"

@@ -76,8 +76,8 @@ if ! command -v wasm-pack >/dev/null; then
   say "cargo install wasm-pack (about 2 minutes)"
   cargo install -q wasm-pack || die "cargo install wasm-pack failed"
 else say "$(wasm-pack --version) (already installed)"; fi
-command -v wasm-opt >/dev/null || apt_install binaryen
-command -v wasm-opt >/dev/null || die "wasm-opt missing (Debian package binaryen)"
+# wasm-opt comes from the npm package binaryen (step 5): Debian's binaryen 108
+# breaks wasm-bindgen's externref table (Table.grow fails at load; fixed in 110).
 
 # --- 4. Chromium and ChromeDriver for browser tests -------------------------
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then apt_install chromium chromium-driver; fi
@@ -89,4 +89,9 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error >/dev/null || die "npm ci failed"
 else say "node_modules up to date"; fi
-say "ready"
+. scripts/env.sh  # node_modules/.bin first on PATH
+WASM_OPT_VERSION=$(wasm-opt --version 2>/dev/null | awk '{print $3}')
+[ "${WASM_OPT_VERSION:-0}" -ge 110 ] 2>/dev/null \
+  || die "wasm-opt ${WASM_OPT_VERSION:-missing} at $(command -v wasm-opt || echo -): need binaryen >= 110 (npm ci installs it)"
+say "wasm-opt $WASM_OPT_VERSION ($(command -v wasm-opt))"
+say "ready (${SECONDS}s)"

@@ -384,6 +384,8 @@ fn normalise_value(value: Value, f: &'static Field) -> Value {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 pub struct ParsedRequest {
+    /// The payload as read (`null` when the body could not be read).
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, unknown> | null"))]
     pub payload: Value,
     pub report: Report,
 }

@@ -1,0 +1,15 @@
+'use strict';
+// CommonJS entry for Node: `require('top-logistics')` loads the wasm-bindgen
+// Node build synchronously and re-exports its functions (not the `__wbg_*`
+// glue that wasm-bindgen also puts on its module.exports).
+const wasm = require('./node/top_logistics.js');
+
+for (const name of Object.keys(wasm)) {
+  if (!name.startsWith('__')) exports[name] = wasm[name];
+}
+
+const ready = Promise.resolve();
+/** Resolves once the WebAssembly module is loaded; here it always is. */
+exports.init = function init() {
+  return ready;
+};
