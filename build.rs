@@ -165,6 +165,7 @@ fn main() {
     let mut apis = String::new();
     let mut types = String::new();
     let mut statics = Vec::new();
+    let mut payload_map = String::from("export interface Payloads {\n");
     let mut type_names = BTreeMap::new();
     for path in &files {
         println!("cargo:rerun-if-changed={}", path.display());
@@ -198,8 +199,12 @@ fn main() {
             "impl crate::types::ApiPayload for {} {{ const API: &'static str = {:?}; }}\n",
             api.payload_type, api.name
         );
+        let _ = writeln!(payload_map, "  {:?}: {};", api.name, api.payload_type);
         statics.push(ident);
     }
+    payload_map.push_str(
+        "}\n/** The method name of every API. */\nexport type ApiName = keyof Payloads;\n",
+    );
     let _ = writeln!(
         apis,
         "static APIS: &[&Api] = &[{}];",
@@ -212,6 +217,11 @@ fn main() {
     let out = std::env::var("OUT_DIR").unwrap();
     std::fs::write(Path::new(&out).join("apis.rs"), apis).unwrap();
     std::fs::write(Path::new(&out).join("types.rs"), types).unwrap();
+    // For the wasm binding: each API name to its payload type, in TypeScript.
+    let section = format!(
+        "#[wasm_bindgen(typescript_custom_section)]\nconst PAYLOADS_TS: &'static str = r#\"\n/** Each API's payload type, by method name. */\n{payload_map}\"#;\n"
+    );
+    std::fs::write(Path::new(&out).join("payloads_ts.rs"), section).unwrap();
 }
 
 fn serde_json_check(text: &str, path: &Path) {

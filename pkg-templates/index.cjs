@@ -8,6 +8,9 @@ for (const name of Object.keys(wasm)) {
   if (!name.startsWith('__')) exports[name] = wasm[name];
 }
 
+// An ES module without top-level await: require() loads it (Node >= 20.19).
+exports.schema = require('./standard-schema.js').makeSchema(wasm.validate);
+
 const ready = Promise.resolve();
 /** Resolves once the WebAssembly module is loaded; here it always is. */
 exports.init = function init() {

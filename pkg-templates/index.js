@@ -14,6 +14,8 @@ if (typeof process !== 'undefined' && process.versions != null && process.versio
   wasm = web;
 }
 
+import { makeSchema } from './standard-schema.js';
+
 const ready = Promise.resolve();
 /** Resolves once the WebAssembly module is loaded (it is, after `import`); a no-op after the first call. */
 export function init() {
@@ -23,3 +25,6 @@ export function init() {
 // The exports of src/wasm.rs, one line each, written here by scripts/pkg.sh
 // from the wasm-bindgen output (do not list them by hand).
 /* @wasm-exports */
+
+/** The API's rules as a Standard Schema v1 object. */
+export const schema = makeSchema(wasm.validate);

@@ -15,11 +15,279 @@ use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use crate::request::{BodyFormat, BuildOptions};
+use crate::spec::{Api, WireFormat};
+use crate::validate::Limits;
+use serde::Deserialize;
+
+include!(concat!(env!("OUT_DIR"), "/payloads_ts.rs"));
+
 /// Every API this library knows: method name, protocol (`top` or `qimen`),
 /// title in Chinese and English, and the top-level request parameters.
 #[wasm_bindgen(unchecked_return_type = "ApiInfo[]")]
 pub fn apis() -> Result<JsValue, JsValue> {
     to_js(&crate::describe::api_list())
+}
+
+/// The field tree of an API, for building forms.
+#[wasm_bindgen(unchecked_return_type = "Description")]
+pub fn describe(
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+) -> Result<JsValue, JsValue> {
+    to_js(&crate::describe::describe(find_api(api)?))
+}
+
+/// JSON Schema 2020-12 of an API's payload.
+#[wasm_bindgen(js_name = jsonSchema, unchecked_return_type = "Record<string, unknown>")]
+pub fn json_schema(
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+) -> Result<JsValue, JsValue> {
+    to_js(&crate::describe::json_schema(find_api(api)?))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct ValidateOptions {
+    /// Epoch milliseconds the time checks compare with (default now).
+    now: Option<f64>,
+    limits: Option<Limits>,
+}
+
+/// Every problem of a payload (an object or JSON text) at once.
+#[wasm_bindgen(unchecked_return_type = "Report")]
+pub fn validate(
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+    #[wasm_bindgen(unchecked_param_type = "Payloads[ApiName] | string")] payload: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ now?: number; limits?: Partial<Limits> }")]
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let api = find_api(api)?;
+    let o: ValidateOptions = optional(options, "options")?;
+    let mut opts = crate::validate::Options::default();
+    if let Some(now) = o.now {
+        opts.now_ms = now as i64;
+    }
+    if let Some(limits) = o.limits {
+        opts.limits = limits;
+    }
+    let report = match payload.as_string() {
+        Some(text) => crate::validate::validate_json(api, &text, &opts),
+        None => crate::validate::validate_with(
+            api,
+            serde_wasm_bindgen::Deserializer::from(payload),
+            &opts,
+        ),
+    };
+    to_js(&report)
+}
+
+/// Validates, serialises and signs a call: `{ url, method, headers, query, body, sign }`.
+/// Throws an `Error` with `code` (`invalid_payload` with `report`, or `invalid_option`).
+#[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "BuiltRequest")]
+pub fn build_request(
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+    #[wasm_bindgen(unchecked_param_type = "Payloads[ApiName] | string")] payload: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "BuildOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let api = find_api(api)?;
+    let payload = payload_value(payload)?;
+    let options = dates_to_millis(options, "timestamp");
+    let opts: BuildOptions = from_js(options, "options")?;
+    match crate::request::build_request(api, &payload, &opts) {
+        Ok(req) => to_js(&req),
+        Err(e) => Err(js_error("TopLogisticsError", &e.message, &e)),
+    }
+}
+
+/// The signature of a parameter set (and a Qimen body), upper-case hex.
+#[wasm_bindgen]
+pub fn sign(
+    #[wasm_bindgen(unchecked_param_type = "Record<string, string | number | boolean>")]
+    params: JsValue,
+    secret: &str,
+    #[wasm_bindgen(js_name = signMethod, unchecked_param_type = "\"md5\" | \"hmac\" | \"hmac-sha256\"")]
+    sign_method: &str,
+    body: Option<String>,
+) -> Result<String, JsValue> {
+    let params = param_pairs(params, "params")?;
+    let method = crate::sign::SignMethod::parse(sign_method).ok_or_else(|| {
+        bad_argument(
+            "signMethod",
+            &format!("signMethod: `{sign_method}` is not md5, hmac or hmac-sha256"),
+        )
+    })?;
+    Ok(crate::sign::sign(params, secret, method, body.as_deref()))
+}
+
+#[derive(Deserialize)]
+struct VerifyArgs {
+    query: serde_json::Value,
+    body: Option<String>,
+    secret: String,
+}
+
+/// Whether a received request's `sign` is right (constant-time comparison).
+#[wasm_bindgen(js_name = verifySignature)]
+pub fn verify_signature(
+    #[wasm_bindgen(
+        unchecked_param_type = "{ query: Record<string, string> | string; body?: string; secret: string }"
+    )]
+    args: JsValue,
+) -> Result<bool, JsValue> {
+    let args: VerifyArgs = from_js(args, "args")?;
+    let query = match args.query {
+        serde_json::Value::String(q) => {
+            form_urlencoded::parse(q.trim_start_matches('?').as_bytes())
+                .into_owned()
+                .collect()
+        }
+        other => param_pairs(to_js(&other)?, "query")?,
+    };
+    Ok(crate::sign::verify_signature(
+        query,
+        args.body.as_deref(),
+        &args.secret,
+    ))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct RequestFormat {
+    format: Option<BodyFormat>,
+    now: Option<f64>,
+}
+
+/// An incoming body (XML, JSON or a TOP form) back into the payload, with its report.
+#[wasm_bindgen(js_name = parseRequest, unchecked_return_type = "ParsedRequest")]
+pub fn parse_request(
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+    body: &str,
+    #[wasm_bindgen(
+        unchecked_param_type = "{ format?: \"xml\" | \"json\" | \"form\"; now?: number }"
+    )]
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let api = find_api(api)?;
+    let o: RequestFormat = optional(options, "options")?;
+    let mut opts = crate::validate::Options::default();
+    if let Some(now) = o.now {
+        opts.now_ms = now as i64;
+    }
+    to_js(&crate::request::parse_request(api, body, o.format, &opts))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ResponseFormat {
+    format: Option<WireFormat>,
+}
+
+/// The answer a server writes: Qimen `{ flag, code, message }`, a TOP
+/// `{ error: {...} }`, or TOP response data in its envelope.
+#[wasm_bindgen(js_name = buildResponse)]
+pub fn build_response(
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+    #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] value: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ format?: \"json\" | \"xml\" }")] options: JsValue,
+) -> Result<String, JsValue> {
+    let api = find_api(api)?;
+    let value: serde_json::Value = from_js(value, "value")?;
+    let o: ResponseFormat = optional(options, "options")?;
+    let format = o.format.unwrap_or(match api.protocol {
+        crate::Protocol::Qimen => WireFormat::Xml,
+        crate::Protocol::Top => WireFormat::Json,
+    });
+    crate::response::build_response(api, &value, format)
+        .map_err(|e| js_error("TopLogisticsError", &e.message, &e))
+}
+
+/// A response body into `{ ok: true, data, requestId }` or `{ ok: false, error }`.
+#[wasm_bindgen(js_name = parseResponse, unchecked_return_type = "ParsedResponse")]
+pub fn parse_response(
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "{ format?: \"json\" | \"xml\" }")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let api = find_api(api)?;
+    let o: ResponseFormat = optional(options, "options")?;
+    to_js(&crate::response::parse_response(api, text, o.format))
+}
+
+fn find_api(name: &str) -> Result<&'static Api, JsValue> {
+    crate::spec::api(name).ok_or_else(|| {
+        #[derive(Serialize)]
+        struct UnknownApi<'a> {
+            code: &'a str,
+            api: &'a str,
+        }
+        js_error(
+            "TopLogisticsError",
+            &format!("unknown API `{name}`"),
+            &UnknownApi {
+                code: "unknown_api",
+                api: name,
+            },
+        )
+    })
+}
+
+/// A payload given as an object or as JSON text.
+fn payload_value(payload: JsValue) -> Result<serde_json::Value, JsValue> {
+    match payload.as_string() {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|e| bad_argument("payload", &format!("payload: {e}"))),
+        None => from_js(payload, "payload"),
+    }
+}
+
+/// Parameters as name/value text pairs: scalars written as their text.
+fn param_pairs(value: JsValue, what: &str) -> Result<Vec<(String, String)>, JsValue> {
+    let map: std::collections::BTreeMap<String, serde_json::Value> = from_js(value, what)?;
+    Ok(map
+        .into_iter()
+        .filter_map(|(k, v)| match v {
+            serde_json::Value::String(s) => Some((k, s)),
+            serde_json::Value::Null => None,
+            other => Some((k, other.to_string())),
+        })
+        .collect())
+}
+
+/// Options that may be left out: `undefined` and `null` are the defaults.
+fn optional<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    from_js(value, what)
+}
+
+/// A `Date` property as epoch milliseconds (serde sees no `Date`).
+fn dates_to_millis(options: JsValue, key: &str) -> JsValue {
+    let key = JsValue::from_str(key);
+    if let Ok(date) =
+        js_sys::Reflect::get(&options, &key).and_then(|v| v.dyn_into::<js_sys::Date>())
+    {
+        let copy = js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+        let _ = js_sys::Reflect::set(&copy, &key, &JsValue::from_f64(date.get_time()));
+        return copy.into();
+    }
+    options
+}
+
+fn bad_argument(what: &str, message: &str) -> JsValue {
+    #[derive(Serialize)]
+    struct BadArgument<'a> {
+        code: &'a str,
+        argument: &'a str,
+    }
+    js_error(
+        "TypeError",
+        message,
+        &BadArgument {
+            code: "bad_argument",
+            argument: what,
+        },
+    )
 }
 
 // --- conversions ------------------------------------------------------------
@@ -41,21 +309,7 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// A JS argument as a Rust value; a `TypeError` with `code: "bad_argument"`
 /// and `argument: what` when it has the wrong shape.
 pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| {
-        #[derive(Serialize)]
-        struct BadArgument<'a> {
-            code: &'a str,
-            argument: &'a str,
-        }
-        js_error(
-            "TypeError",
-            &format!("{what}: {e}"),
-            &BadArgument {
-                code: "bad_argument",
-                argument: what,
-            },
-        )
-    })
+    serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument(what, &format!("{what}: {e}")))
 }
 
 #[derive(Serialize)]
