@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test layer in order, stopping at the first failure:
 #   1. native   cargo test --all-targets, then cargo test --doc
-#   2. node     tests/wasm_node.rs, the wasm build under Node (wasm-bindgen-test)
-#   3. browser  tests/wasm_browser.rs, the wasm build in headless Chromium
+#   2. node     wasm-pack test --node: tests/wasm_node.rs, the wasm build under Node
+#   3. browser  wasm-pack test --headless --chrome: tests/wasm_browser.rs in Chromium
 #   4. package  make pkg, then node --test tests/js/ against pkg/
 # A layer fails when its runner fails or when it ran no test at all.
 # Run it through `make test`, which runs the set-up first.
@@ -57,28 +57,21 @@ header "1/4 native: cargo test (all targets, then doc tests)"
 native() { cargo test --all-targets && cargo test --doc; }
 run_layer native "$LIBTEST_PASSED" "$LIBTEST_FAILED" native
 
-# The wasm layers run `cargo test --target wasm32-unknown-unknown --test <file>`
-# with wasm-bindgen-test-runner as the runner, which is what `wasm-pack test`
-# runs, with the same environment, except that wasm-pack first builds every
-# test target for wasm32 (`cargo build --tests`): the native tests and their
-# dev-dependencies (proptest) do not build there.
+# The wasm layers: wasm-pack builds every test target for wasm32 (the native
+# test files are cfg'd out there) and runs only its own file; the runner is the
+# wasm-bindgen-test-runner installed by setup, pinned to Cargo.lock's version.
 WASM_RUNNER_VERSION=$(wasm-bindgen-test-runner --version 2>/dev/null | awk '{print $2}')
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ {getline; gsub(/[^0-9.]/, ""); print; exit}' Cargo.lock)
 [ "$WASM_RUNNER_VERSION" = "$WB_VERSION" ] \
   || fail node "wasm-bindgen-test-runner ${WASM_RUNNER_VERSION:-missing}, Cargo.lock has wasm-bindgen $WB_VERSION: run make setup"
-wasm_test() { # $1 = test file (without .rs); the rest: environment for the runner
-  local file=$1; shift
-  env CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner "$@" \
-    cargo test --target wasm32-unknown-unknown --test "$file"
-}
 
-header "2/4 node: tests/wasm_node.rs, the wasm build under Node"
-run_layer node "$LIBTEST_PASSED" "$LIBTEST_FAILED" wasm_test wasm_node WASM_BINDGEN_TEST_ONLY_NODE=1
+header "2/4 node: wasm-pack test --node (tests/wasm_node.rs)"
+run_layer node "$LIBTEST_PASSED" "$LIBTEST_FAILED" wasm-pack test --node -- --test wasm_node
 
-header "3/4 browser: tests/wasm_browser.rs, the wasm build in headless Chromium"
+header "3/4 browser: wasm-pack test --headless --chrome (tests/wasm_browser.rs)"
 # Chromium's flags (--no-sandbox for root, ...) are in webdriver.json.
 run_layer browser "$LIBTEST_PASSED" "$LIBTEST_FAILED" \
-  wasm_test wasm_browser WASM_BINDGEN_TEST_ONLY_WEB=1 CHROMEDRIVER=/usr/bin/chromedriver
+  wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver -- --test wasm_browser
 
 header "4/4 package: make pkg, then node --test tests/js/ against pkg/"
 package() { make --no-print-directory pkg && node --test --test-reporter=spec tests/js/; }

@@ -99,8 +99,10 @@ pub struct BuildOptions {
 pub struct BuiltRequest {
     pub url: String,
     pub method: &'static str,
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, string>"))]
     pub headers: BTreeMap<String, String>,
     /// The query parameters, `sign` included.
+    #[cfg_attr(target_arch = "wasm32", tsify(type = "Record<string, string>"))]
     pub query: BTreeMap<String, String>,
     pub body: String,
     pub sign: String,

@@ -1,4 +1,5 @@
 //! describe, json_schema, apis and the decisions table, all read from the spec.
+#![cfg(not(target_arch = "wasm32"))] // native tests; tests/wasm_*.rs run in wasm
 
 use serde_json::Value;
 use top_logistics::describe::{api_list, decisions_markdown, describe, json_schema};

@@ -3,6 +3,7 @@
 //! inputs to the WebAssembly build and expect the same JSON out, so the two
 //! builds are held to one behaviour. `UPDATE_ANSWERS=1 cargo test --test
 //! native_answers` rewrites the file after an intended change.
+#![cfg(not(target_arch = "wasm32"))] // native tests; tests/wasm_*.rs run in wasm
 
 use serde_json::{json, Value};
 use top_logistics::request::{build_request, parse_request, BuildOptions, Secret, Timestamp};

@@ -1,6 +1,7 @@
 //! build_request: what is sent decodes back to exactly the validated payload,
 //! and its signature verifies; fixed requests match digests computed
 //! independently (Python's hashlib/hmac over the documented rule).
+#![cfg(not(target_arch = "wasm32"))] // native tests; tests/wasm_*.rs run in wasm
 
 use serde_json::{json, Value};
 use std::collections::BTreeMap;

@@ -2,6 +2,7 @@
 //! platform sends it in JSON), every error envelope, the retry rules of
 //! PROTOCOL.md, malformed bodies, and build -> parse round trips. Every
 //! expected value is written by hand from the documents.
+#![cfg(not(target_arch = "wasm32"))] // native tests; tests/wasm_*.rs run in wasm
 
 use proptest::prelude::*;
 use serde_json::{json, Value};

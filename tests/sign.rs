@@ -1,5 +1,6 @@
 //! Signature tests. Every expected digest was computed independently with Python 3
 //! (the one-liner is quoted above each literal); none comes from the code under test.
+#![cfg(not(target_arch = "wasm32"))] // native tests; tests/wasm_*.rs run in wasm
 
 use proptest::prelude::*;
 use top_logistics::sign::{is_blank, sign, verify_signature, SignMethod};

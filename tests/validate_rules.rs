@@ -1,6 +1,7 @@
 //! Every validation rule: a payload that breaks it and one that passes it,
 //! checking the path, the code and the severity of what is reported.
 //! Payloads start from the spec's valid sample and change one thing.
+#![cfg(not(target_arch = "wasm32"))] // native tests; tests/wasm_*.rs run in wasm
 
 use serde_json::{json, Value};
 use top_logistics::validate::{validate_json, validate_value, Issue, Limits, Options, Report};

@@ -1,5 +1,6 @@
 //! Each seed document's own example payload, validated: the report holds
 //! exactly the problems the example really has, and nothing else.
+#![cfg(not(target_arch = "wasm32"))] // native tests; tests/wasm_*.rs run in wasm
 
 use top_logistics::validate::{validate_json, Issue, Options, Report};
 

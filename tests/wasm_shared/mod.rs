@@ -80,3 +80,100 @@ fn a_wrong_argument_is_a_type_error_that_names_it() {
         Some(7)
     );
 }
+
+/// A JS value from JSON text, as `JSON.parse` gives it.
+fn js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("valid JSON")
+}
+
+/// Both sides through JSON.stringify, so numbers are written alike.
+fn same(got: &JsValue, native: &impl serde::Serialize, what: &str) {
+    let native = js(&serde_json::to_string(native).unwrap());
+    let (got, want) = (
+        js_sys::JSON::stringify(got).unwrap(),
+        js_sys::JSON::stringify(&native).unwrap(),
+    );
+    assert_eq!(String::from(got), String::from(want), "{what}");
+}
+
+const NOW_MS: i64 = 1_795_320_000_000;
+
+#[wasm_bindgen_test]
+fn every_export_gives_the_core_answer_for_every_api() {
+    use top_logistics::{describe, request, response, sample, validate};
+    let vopts = validate::Options {
+        now_ms: NOW_MS,
+        ..validate::Options::default()
+    };
+    let options = js(&format!(r#"{{"now": {NOW_MS}}}"#));
+    for api in top_logistics::apis() {
+        let valid = sample::sample(api, NOW_MS);
+        let valid_js = js(&valid.to_string());
+        same(
+            &wasm::describe(api.name).unwrap(),
+            &describe::describe(api),
+            "describe",
+        );
+        same(
+            &wasm::json_schema(api.name).unwrap(),
+            &describe::json_schema(api),
+            "jsonSchema",
+        );
+        same(
+            &wasm::validate(api.name, valid_js.clone(), options.clone()).unwrap(),
+            &validate::validate_value(api, &valid, &vopts),
+            "validate object",
+        );
+        let example = JsValue::from_str(api.example);
+        same(
+            &wasm::validate(api.name, example, options.clone()).unwrap(),
+            &validate::validate_json(api, api.example, &vopts),
+            "validate text",
+        );
+
+        let build_options = js(&format!(
+            r#"{{"appKey":"k","appSecret":"s","timestamp":{NOW_MS},"customerId":"C1"}}"#
+        ));
+        let built = wasm::build_request(api.name, valid_js, build_options).unwrap();
+        let opts = request::BuildOptions {
+            app_key: "k".into(),
+            app_secret: request::Secret::new("s"),
+            timestamp: Some(request::Timestamp::Millis(NOW_MS as f64)),
+            customer_id: Some("C1".into()),
+            ..request::BuildOptions::default()
+        };
+        let native = request::build_request(api, &valid, &opts).unwrap();
+        same(&built, &native, "buildRequest");
+        same(
+            &wasm::parse_request(api.name, &native.body, options.clone()).unwrap(),
+            &request::parse_request(api, &native.body, None, &vopts),
+            "parseRequest",
+        );
+        same(
+            &wasm::parse_response(api.name, api.response.example_xml, JsValue::UNDEFINED).unwrap(),
+            &response::parse_response(api, api.response.example_xml, None),
+            "parseResponse",
+        );
+        let answer = serde_json::json!({ "flag": "success", "code": "0", "message": "ok" });
+        if api.protocol == top_logistics::Protocol::Qimen {
+            let built = wasm::build_response(api.name, js(&answer.to_string()), JsValue::UNDEFINED)
+                .unwrap();
+            assert_eq!(
+                built,
+                response::build_response(api, &answer, top_logistics::spec::WireFormat::Xml)
+                    .unwrap()
+            );
+        }
+    }
+    let params = js(
+        r#"{"method":"taobao.item.seller.get","app_key":"12345678","session":"test","timestamp":"2016-01-01 12:00:00","format":"json","v":"2.0","sign_method":"md5","fields":"num_iid,title,nick,price,num","num_iid":"11223344"}"#,
+    );
+    assert_eq!(
+        wasm::sign(params.clone(), "helloworld", "md5", None).unwrap(),
+        "66987CB115214E59E6EC978214934FB8"
+    );
+    let args = js(
+        r#"{"query":{"a":"1","sign":"7B9E1BA2A4E3C3C1F6B0A0C2B2E2D2C2"},"secret":"helloworld"}"#,
+    );
+    assert!(!wasm::verify_signature(args).unwrap());
+}
