@@ -1,7 +1,9 @@
 //! Turns each API description in `src/apis/*.toml` into
 //! - `$OUT_DIR/apis.rs`: the `static` spec tables of `src/spec.rs`;
 //! - `$OUT_DIR/types.rs`: typed serde structs of payloads and responses
-//!   (with tsify derives on wasm32, which give the TypeScript types).
+//!   (with tsify derives on wasm32, which give the TypeScript types);
+//! - `$OUT_DIR/payloads_ts.rs`: the `Payloads` map for TypeScript.
+//!
 //! Adding an API means adding one TOML file.
 
 use serde::Deserialize;
@@ -384,7 +386,7 @@ fn field_expr(n: &Node) -> String {
         (None, None) => "None".into(),
         _ => panic!("{}: note_zh and note_en go together", d.path),
     };
-    let example = d.example.as_ref().map(|v| toml_to_json(v));
+    let example = d.example.as_ref().map(toml_to_json);
     let misplaced = d
         .misplaced
         .as_ref()

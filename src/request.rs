@@ -284,10 +284,15 @@ fn build_qimen(
         .cloned()
         .unwrap_or(Value::Object(Map::new()));
     let (body, content_type) = match format {
-        WireFormat::Xml => (
-            xml::write_element(root, &request, fields),
-            "text/xml;charset=utf-8",
-        ),
+        WireFormat::Xml => {
+            let body = xml::write_request(root, &request, fields).map_err(|e| BuildError {
+                code: "invalid_payload",
+                message: e.to_string(),
+                message_zh: format!("无法写成 XML:{e}"),
+                report: None,
+            })?;
+            (body, "text/xml;charset=utf-8")
+        }
         WireFormat::Json => (request.to_string(), "application/json;charset=utf-8"),
     };
     let query: BTreeMap<String, String> = [

@@ -37,13 +37,13 @@
 //!   effect): the hint says to check before resending.
 
 mod codes;
-mod json;
+pub(crate) mod json;
 mod write;
-mod xml;
 
 pub use write::{build_response, BuildResponseError};
 
 use crate::spec::{find_field, Api, Field, Kind, Protocol, Text, WireFormat};
+use crate::xml;
 use serde::Serialize;
 use serde_json::{Map, Value};
 

@@ -1,8 +1,8 @@
 //! `build_response`: the answer a server writes, in the platform's own shape
 //! (used by the receiving side and by the local sandbox gateway).
 
-use super::xml::{WriteError, XmlOut};
 use crate::spec::{find_field, Api, Protocol, WireFormat};
+use crate::xml::{Style, WriteError, XmlOut};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::fmt;
@@ -53,8 +53,8 @@ impl From<WriteError> for BuildResponseError {
             ),
             WriteError::TooDeep { path } => err(
                 &path,
-                format!("nested more than {} levels", super::xml::MAX_DEPTH),
-                format!("嵌套超过 {} 层", super::xml::MAX_DEPTH),
+                format!("nested more than {} levels", crate::xml::MAX_DEPTH),
+                format!("嵌套超过 {} 层", crate::xml::MAX_DEPTH),
             ),
             WriteError::Io(detail) => err(
                 "",
@@ -117,7 +117,7 @@ pub fn build_response(
 fn too_deep(value: &Value) -> bool {
     let mut stack = vec![(value, 0usize)];
     while let Some((v, depth)) = stack.pop() {
-        if depth > super::xml::MAX_DEPTH {
+        if depth > crate::xml::MAX_DEPTH {
             return true;
         }
         match v {
@@ -143,7 +143,11 @@ fn envelope(
             to_json(&Value::Object(m))
         }
         WireFormat::Xml => {
-            let mut out = XmlOut::new(declaration);
+            let mut out = XmlOut::new(if declaration {
+                Style::Top
+            } else {
+                Style::Qimen
+            });
             out.start(root, false, "")?;
             out.members(obj, api.response.fields, "", 0)?;
             out.end(root)?;
@@ -242,7 +246,11 @@ fn error_envelope(api: &Api, e: &Value, format: WireFormat) -> Result<String, Bu
             to_json(&Value::Object(m))
         }
         WireFormat::Xml => {
-            let mut x = XmlOut::new(api.protocol == Protocol::Top);
+            let mut x = XmlOut::new(if api.protocol == Protocol::Top {
+                Style::Top
+            } else {
+                Style::Qimen
+            });
             x.start("error_response", false, "")?;
             for k in ERROR_MEMBERS {
                 let text = match out.get(k) {

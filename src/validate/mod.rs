@@ -261,25 +261,32 @@ impl<'de> Visitor<'de> for RootSeed<'_, '_> {
         drain_seq(seq)
     }
     fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        Ok(not_an_object(self.ctx, "string"))
+        not_an_object(self.ctx, "string");
+        Ok(())
     }
     fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        Ok(not_an_object(self.ctx, "boolean"))
+        not_an_object(self.ctx, "boolean");
+        Ok(())
     }
     fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        Ok(not_an_object(self.ctx, "number"))
+        not_an_object(self.ctx, "number");
+        Ok(())
     }
     fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        Ok(not_an_object(self.ctx, "number"))
+        not_an_object(self.ctx, "number");
+        Ok(())
     }
     fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        Ok(not_an_object(self.ctx, "number"))
+        not_an_object(self.ctx, "number");
+        Ok(())
     }
     fn visit_unit<E>(self) -> Result<(), E> {
-        Ok(not_an_object(self.ctx, "null"))
+        not_an_object(self.ctx, "null");
+        Ok(())
     }
     fn visit_none<E>(self) -> Result<(), E> {
-        Ok(not_an_object(self.ctx, "null"))
+        not_an_object(self.ctx, "null");
+        Ok(())
     }
 }
 
@@ -903,12 +910,18 @@ fn check_json(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
     if crate::sign::is_blank(s) {
         return Seen::default();
     }
+    // A syntax error leaves the walk mid-way: path and depth are restored
+    // from here, so the error points at this field.
+    let (mark, depth) = (ctx.path.len(), ctx.depth);
     let mut de = serde_json::Deserializer::from_str(s);
     let seed = JsonObjectSeed {
         ctx: &mut *ctx,
         field: f,
     };
-    match seed.deserialize(&mut de).and_then(|r| de.end().map(|_| r)) {
+    let walked = seed.deserialize(&mut de).and_then(|r| de.end().map(|_| r));
+    ctx.pop(mark);
+    ctx.depth = depth;
+    match walked {
         Ok(Ok(children)) => Seen {
             present: true,
             children,
