@@ -285,11 +285,14 @@ fn build_qimen(
         .unwrap_or(Value::Object(Map::new()));
     let (body, content_type) = match format {
         WireFormat::Xml => {
-            let body = xml::write_request(root, &request, fields).map_err(|e| BuildError {
-                code: "invalid_payload",
-                message: e.to_string(),
-                message_zh: format!("无法写成 XML:{e}"),
-                report: None,
+            let body = xml::write_request(root, &request, fields).map_err(|e| {
+                let (en, zh) = e.text();
+                BuildError {
+                    code: "invalid_payload",
+                    message: format!("{}: {en}", e.path()),
+                    message_zh: format!("{}:{zh}", e.path()),
+                    report: None,
+                }
             })?;
             (body, "text/xml;charset=utf-8")
         }

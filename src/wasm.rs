@@ -32,17 +32,17 @@ pub fn apis() -> Result<JsValue, JsValue> {
 /// The field tree of an API, for building forms.
 #[wasm_bindgen(unchecked_return_type = "Description")]
 pub fn describe(
-    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: JsValue,
 ) -> Result<JsValue, JsValue> {
-    to_js(&crate::describe::describe(find_api(api)?))
+    to_js(&crate::describe::describe(find_api(&api)?))
 }
 
 /// JSON Schema 2020-12 of an API's payload.
 #[wasm_bindgen(js_name = jsonSchema, unchecked_return_type = "Record<string, unknown>")]
 pub fn json_schema(
-    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: JsValue,
 ) -> Result<JsValue, JsValue> {
-    to_js(&crate::describe::json_schema(find_api(api)?))
+    to_js(&crate::describe::json_schema(find_api(&api)?))
 }
 
 #[derive(Deserialize, Default)]
@@ -56,12 +56,12 @@ struct ValidateOptions {
 /// Every problem of a payload (an object or JSON text) at once.
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn validate(
-    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Payloads[ApiName] | string")] payload: JsValue,
     #[wasm_bindgen(unchecked_param_type = "{ now?: number; limits?: Partial<Limits> }")]
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let api = find_api(api)?;
+    let api = find_api(&api)?;
     let o: ValidateOptions = optional(options, "options")?;
     let mut opts = crate::validate::Options::default();
     if let Some(now) = o.now {
@@ -70,26 +70,22 @@ pub fn validate(
     if let Some(limits) = o.limits {
         opts.limits = limits;
     }
-    let report = match payload.as_string() {
-        Some(text) => crate::validate::validate_json(api, &text, &opts),
-        None => crate::validate::validate_with(
-            api,
-            serde_wasm_bindgen::Deserializer::from(payload),
-            &opts,
-        ),
+    let text = match payload.as_string() {
+        Some(text) => text,
+        None => json_text(&payload, "payload")?,
     };
-    to_js(&report)
+    to_js(&crate::validate::validate_json(api, &text, &opts))
 }
 
 /// Validates, serialises and signs a call: `{ url, method, headers, query, body, sign }`.
 /// Throws an `Error` with `code` (`invalid_payload` with `report`, or `invalid_option`).
 #[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "BuiltRequest")]
 pub fn build_request(
-    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Payloads[ApiName] | string")] payload: JsValue,
     #[wasm_bindgen(unchecked_param_type = "BuildOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let api = find_api(api)?;
+    let api = find_api(&api)?;
     let payload = payload_value(payload)?;
     let options = dates_to_millis(options, "timestamp");
     let opts: BuildOptions = from_js(options, "options")?;
@@ -104,19 +100,22 @@ pub fn build_request(
 pub fn sign(
     #[wasm_bindgen(unchecked_param_type = "Record<string, string | number | boolean>")]
     params: JsValue,
-    secret: &str,
+    #[wasm_bindgen(unchecked_param_type = "string")] secret: JsValue,
     #[wasm_bindgen(js_name = signMethod, unchecked_param_type = "\"md5\" | \"hmac\" | \"hmac-sha256\"")]
-    sign_method: &str,
-    body: Option<String>,
+    sign_method: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | undefined")] body: JsValue,
 ) -> Result<String, JsValue> {
     let params = param_pairs(params, "params")?;
-    let method = crate::sign::SignMethod::parse(sign_method).ok_or_else(|| {
+    let secret = string_arg(&secret, "secret")?;
+    let body = optional_string(&body, "body")?;
+    let sign_method = string_arg(&sign_method, "signMethod")?;
+    let method = crate::sign::SignMethod::parse(&sign_method).ok_or_else(|| {
         bad_argument(
             "signMethod",
             &format!("signMethod: `{sign_method}` is not md5, hmac or hmac-sha256"),
         )
     })?;
-    Ok(crate::sign::sign(params, secret, method, body.as_deref()))
+    Ok(crate::sign::sign(params, &secret, method, body.as_deref()))
 }
 
 #[derive(Deserialize)]
@@ -160,20 +159,21 @@ struct RequestFormat {
 /// An incoming body (XML, JSON or a TOP form) back into the payload, with its report.
 #[wasm_bindgen(js_name = parseRequest, unchecked_return_type = "ParsedRequest")]
 pub fn parse_request(
-    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
-    body: &str,
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] body: JsValue,
     #[wasm_bindgen(
         unchecked_param_type = "{ format?: \"xml\" | \"json\" | \"form\"; now?: number }"
     )]
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let api = find_api(api)?;
+    let api = find_api(&api)?;
     let o: RequestFormat = optional(options, "options")?;
     let mut opts = crate::validate::Options::default();
     if let Some(now) = o.now {
         opts.now_ms = now as i64;
     }
-    to_js(&crate::request::parse_request(api, body, o.format, &opts))
+    let body = string_arg(&body, "body")?;
+    to_js(&crate::request::parse_request(api, &body, o.format, &opts))
 }
 
 #[derive(Deserialize, Default)]
@@ -186,11 +186,11 @@ struct ResponseFormat {
 /// `{ error: {...} }`, or TOP response data in its envelope.
 #[wasm_bindgen(js_name = buildResponse)]
 pub fn build_response(
-    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Record<string, unknown>")] value: JsValue,
     #[wasm_bindgen(unchecked_param_type = "{ format?: \"json\" | \"xml\" }")] options: JsValue,
 ) -> Result<String, JsValue> {
-    let api = find_api(api)?;
+    let api = find_api(&api)?;
     let value: serde_json::Value = from_js(value, "value")?;
     let o: ResponseFormat = optional(options, "options")?;
     let format = o.format.unwrap_or(match api.protocol {
@@ -204,16 +204,35 @@ pub fn build_response(
 /// A response body into `{ ok: true, data, requestId }` or `{ ok: false, error }`.
 #[wasm_bindgen(js_name = parseResponse, unchecked_return_type = "ParsedResponse")]
 pub fn parse_response(
-    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: &str,
-    text: &str,
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
     #[wasm_bindgen(unchecked_param_type = "{ format?: \"json\" | \"xml\" }")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let api = find_api(api)?;
+    let api = find_api(&api)?;
     let o: ResponseFormat = optional(options, "options")?;
-    to_js(&crate::response::parse_response(api, text, o.format))
+    let text = string_arg(&text, "text")?;
+    to_js(&crate::response::parse_response(api, &text, o.format))
 }
 
-fn find_api(name: &str) -> Result<&'static Api, JsValue> {
+/// A string argument. Every string parameter is taken as a `JsValue` and
+/// checked here: wasm-bindgen's `&str` glue does not check the type, and a
+/// number passed where a string is expected corrupts memory (a trap).
+fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    value
+        .as_string()
+        .ok_or_else(|| bad_argument(what, &format!("{what}: expected a string")))
+}
+
+/// An optional string argument: `undefined` and `null` are `None`.
+fn optional_string(value: &JsValue, what: &str) -> Result<Option<String>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(None);
+    }
+    string_arg(value, what).map(Some)
+}
+
+fn find_api(name: &JsValue) -> Result<&'static Api, JsValue> {
+    let name = &string_arg(name, "api")?;
     crate::spec::api(name).ok_or_else(|| {
         #[derive(Serialize)]
         struct UnknownApi<'a> {
@@ -308,8 +327,28 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 
 /// A JS argument as a Rust value; a `TypeError` with `code: "bad_argument"`
 /// and `argument: what` when it has the wrong shape.
+///
+/// Arguments cross as JSON text: `JSON.stringify` in JavaScript, then serde_json,
+/// whose recursion limit bounds any nesting (walking a deep JS object field by
+/// field would overflow the wasm stack, a trap that kills the instance).
 pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| bad_argument(what, &format!("{what}: {e}")))
+    let text = json_text(&value, what)?;
+    serde_json::from_str(&text).map_err(|e| bad_argument(what, &format!("{what}: {e}")))
+}
+
+/// `JSON.stringify(value)`; `undefined` (and functions) become `null`, and
+/// what JSON cannot hold (cycles, BigInt) is a `TypeError`.
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    match js_sys::JSON::stringify(value) {
+        Ok(s) => Ok(s.as_string().unwrap_or_else(|| "null".to_string())),
+        Err(e) => {
+            let detail = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_default();
+            Err(bad_argument(what, &format!("{what}: not JSON: {detail}")))
+        }
+    }
 }
 
 #[derive(Serialize)]

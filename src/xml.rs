@@ -278,7 +278,9 @@ impl XmlOut {
     /// dropped, as the Java SDK's `escapeXml` does.
     pub fn text(&mut self, s: &str) -> Result<(), WriteError> {
         let s = if self.style == Style::Qimen {
-            s.trim()
+            // Only the white space validation calls blank (Java's): a
+            // value that passed as present (`\u{a0}`) is never sent empty.
+            s.trim_matches(|c: char| crate::sign::is_blank(c.encode_utf8(&mut [0; 4])))
         } else {
             s
         };
@@ -465,19 +467,36 @@ pub fn read_element(text: &str, root: &str, fields: &'static [Field]) -> Result<
     Ok(Value::Object(object(&el, fields)))
 }
 
-impl std::fmt::Display for WriteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+impl WriteError {
+    /// JSON Pointer of the value that cannot be written.
+    pub fn path(&self) -> &str {
         match self {
-            WriteError::Name { path, name } => {
-                write!(f, "{path}: `{name}` cannot be an XML element name")
-            }
-            WriteError::NestedList { path } => {
-                write!(f, "{path}: a list inside a list cannot be written as XML")
-            }
-            WriteError::TooDeep { path } => {
-                write!(f, "{path}: nested more than {MAX_DEPTH} levels")
-            }
-            WriteError::Io(e) => f.write_str(e),
+            WriteError::Name { path, .. }
+            | WriteError::NestedList { path }
+            | WriteError::TooDeep { path } => path,
+            WriteError::Io(_) => "",
+        }
+    }
+
+    /// What is wrong, in English and Chinese.
+    pub fn text(&self) -> (String, String) {
+        match self {
+            WriteError::Name { name, .. } => (
+                format!("`{name}` cannot be an XML element name"),
+                format!("“{name}”不能用作 XML 元素名"),
+            ),
+            WriteError::NestedList { .. } => (
+                "a list directly inside a list cannot be written as XML".into(),
+                "列表中直接嵌套的列表无法写成 XML".into(),
+            ),
+            WriteError::TooDeep { .. } => (
+                format!("nested more than {MAX_DEPTH} levels"),
+                format!("嵌套超过 {MAX_DEPTH} 层"),
+            ),
+            WriteError::Io(detail) => (
+                format!("cannot write the XML: {detail}"),
+                format!("无法写出 XML:{detail}"),
+            ),
         }
     }
 }

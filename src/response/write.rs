@@ -12,6 +12,8 @@ use std::fmt;
 #[cfg_attr(target_arch = "wasm32", derive(tsify::Tsify))]
 #[serde(rename_all = "camelCase")]
 pub struct BuildResponseError {
+    /// Always `invalid_value`.
+    pub code: &'static str,
     /// JSON Pointer into the value given.
     pub path: String,
     pub message: String,
@@ -32,6 +34,7 @@ impl std::error::Error for BuildResponseError {}
 
 fn err(path: &str, en: impl Into<String>, zh: impl Into<String>) -> BuildResponseError {
     BuildResponseError {
+        code: "invalid_value",
         path: path.to_string(),
         message: en.into(),
         message_zh: zh.into(),
@@ -40,28 +43,8 @@ fn err(path: &str, en: impl Into<String>, zh: impl Into<String>) -> BuildRespons
 
 impl From<WriteError> for BuildResponseError {
     fn from(e: WriteError) -> Self {
-        match e {
-            WriteError::Name { path, name } => err(
-                &path,
-                format!("`{name}` cannot be an XML element name"),
-                format!("“{name}”不能用作 XML 元素名"),
-            ),
-            WriteError::NestedList { path } => err(
-                &path,
-                "a list directly inside a list cannot be written as XML",
-                "列表中直接嵌套的列表无法写成 XML",
-            ),
-            WriteError::TooDeep { path } => err(
-                &path,
-                format!("nested more than {} levels", crate::xml::MAX_DEPTH),
-                format!("嵌套超过 {} 层", crate::xml::MAX_DEPTH),
-            ),
-            WriteError::Io(detail) => err(
-                "",
-                format!("cannot write the XML: {detail}"),
-                format!("无法写出 XML:{detail}"),
-            ),
-        }
+        let (en, zh) = e.text();
+        err(e.path(), en, zh)
     }
 }
 

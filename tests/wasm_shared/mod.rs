@@ -110,23 +110,28 @@ fn every_export_gives_the_core_answer_for_every_api() {
         let valid = sample::sample(api, NOW_MS);
         let valid_js = js(&valid.to_string());
         same(
-            &wasm::describe(api.name).unwrap(),
+            &wasm::describe(JsValue::from_str(api.name)).unwrap(),
             &describe::describe(api),
             "describe",
         );
         same(
-            &wasm::json_schema(api.name).unwrap(),
+            &wasm::json_schema(JsValue::from_str(api.name)).unwrap(),
             &describe::json_schema(api),
             "jsonSchema",
         );
         same(
-            &wasm::validate(api.name, valid_js.clone(), options.clone()).unwrap(),
+            &wasm::validate(
+                JsValue::from_str(api.name),
+                valid_js.clone(),
+                options.clone(),
+            )
+            .unwrap(),
             &validate::validate_value(api, &valid, &vopts),
             "validate object",
         );
         let example = JsValue::from_str(api.example);
         same(
-            &wasm::validate(api.name, example, options.clone()).unwrap(),
+            &wasm::validate(JsValue::from_str(api.name), example, options.clone()).unwrap(),
             &validate::validate_json(api, api.example, &vopts),
             "validate text",
         );
@@ -134,7 +139,8 @@ fn every_export_gives_the_core_answer_for_every_api() {
         let build_options = js(&format!(
             r#"{{"appKey":"k","appSecret":"s","timestamp":{NOW_MS},"customerId":"C1"}}"#
         ));
-        let built = wasm::build_request(api.name, valid_js, build_options).unwrap();
+        let built =
+            wasm::build_request(JsValue::from_str(api.name), valid_js, build_options).unwrap();
         let opts = request::BuildOptions {
             app_key: "k".into(),
             app_secret: request::Secret::new("s"),
@@ -145,19 +151,33 @@ fn every_export_gives_the_core_answer_for_every_api() {
         let native = request::build_request(api, &valid, &opts).unwrap();
         same(&built, &native, "buildRequest");
         same(
-            &wasm::parse_request(api.name, &native.body, options.clone()).unwrap(),
+            &wasm::parse_request(
+                JsValue::from_str(api.name),
+                JsValue::from_str(&native.body),
+                options.clone(),
+            )
+            .unwrap(),
             &request::parse_request(api, &native.body, None, &vopts),
             "parseRequest",
         );
         same(
-            &wasm::parse_response(api.name, api.response.example_xml, JsValue::UNDEFINED).unwrap(),
+            &wasm::parse_response(
+                JsValue::from_str(api.name),
+                JsValue::from_str(api.response.example_xml),
+                JsValue::UNDEFINED,
+            )
+            .unwrap(),
             &response::parse_response(api, api.response.example_xml, None),
             "parseResponse",
         );
         let answer = serde_json::json!({ "flag": "success", "code": "0", "message": "ok" });
         if api.protocol == top_logistics::Protocol::Qimen {
-            let built = wasm::build_response(api.name, js(&answer.to_string()), JsValue::UNDEFINED)
-                .unwrap();
+            let built = wasm::build_response(
+                JsValue::from_str(api.name),
+                js(&answer.to_string()),
+                JsValue::UNDEFINED,
+            )
+            .unwrap();
             assert_eq!(
                 built,
                 response::build_response(api, &answer, top_logistics::spec::WireFormat::Xml)
@@ -169,11 +189,42 @@ fn every_export_gives_the_core_answer_for_every_api() {
         r#"{"method":"taobao.item.seller.get","app_key":"12345678","session":"test","timestamp":"2016-01-01 12:00:00","format":"json","v":"2.0","sign_method":"md5","fields":"num_iid,title,nick,price,num","num_iid":"11223344"}"#,
     );
     assert_eq!(
-        wasm::sign(params.clone(), "helloworld", "md5", None).unwrap(),
+        wasm::sign(
+            params.clone(),
+            JsValue::from_str("helloworld"),
+            JsValue::from_str("md5"),
+            JsValue::UNDEFINED
+        )
+        .unwrap(),
         "66987CB115214E59E6EC978214934FB8"
     );
     let args = js(
         r#"{"query":{"a":"1","sign":"7B9E1BA2A4E3C3C1F6B0A0C2B2E2D2C2"},"secret":"helloworld"}"#,
     );
     assert!(!wasm::verify_signature(args).unwrap());
+}
+
+#[wasm_bindgen_test]
+fn arguments_of_the_wrong_type_are_type_errors_not_traps() {
+    for bad in [
+        JsValue::from_f64(42.0),
+        JsValue::UNDEFINED,
+        JsValue::NULL,
+        js("{}"),
+    ] {
+        let e = wasm::describe(bad.clone()).expect_err("not a string");
+        assert_eq!(string(&e, "name"), "TypeError");
+        assert_eq!(string(&e, "code"), "bad_argument");
+        let api = JsValue::from_str("taobao.logistics.station.tms.async");
+        assert!(wasm::parse_response(api.clone(), bad.clone(), JsValue::UNDEFINED).is_err());
+        assert!(wasm::sign(
+            js("{}"),
+            bad.clone(),
+            JsValue::from_str("md5"),
+            JsValue::UNDEFINED
+        )
+        .is_err());
+    }
+    // The module still answers.
+    assert!(wasm::apis().is_ok());
 }
