@@ -582,12 +582,32 @@ fn limits_before_expensive_work() {
     let r = validate_json(api, &sample(STATION).to_string(), &small);
     only_error(&r, "", "too_large");
     // Objects nested past the depth limit: one error there, no deeper walk.
-    let shallow = Options { limits: Limits { max_depth: 2, ..Limits::default() }, ..opts() };
+    let shallow = Options {
+        limits: Limits {
+            max_depth: 2,
+            ..Limits::default()
+        },
+        ..opts()
+    };
     let r = validate_json(api, &sample(STATION).to_string(), &shallow);
     let deep: Vec<_> = r.errors.iter().map(|e| (e.path.as_str(), e.code)).collect();
-    assert_eq!(deep, [("/station_async_request/address", "too_deep"), ("/station_async_request/contact", "too_deep")]);
+    assert_eq!(
+        deep,
+        [
+            ("/station_async_request/address", "too_deep"),
+            ("/station_async_request/contact", "too_deep")
+        ]
+    );
     // Lists nested past serde_json's own limit: a JSON error, not a crash.
-    let r = validate_json(api, &format!("{{\"station_async_request\":{}{}}}", "[".repeat(200), "]".repeat(200)), &opts());
+    let r = validate_json(
+        api,
+        &format!(
+            "{{\"station_async_request\":{}{}}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        ),
+        &opts(),
+    );
     assert!(!r.ok);
     let mut p = sample(QIMEN);
     let pkg = p["request"]["packages"]["package"][0].clone();
