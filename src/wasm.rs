@@ -333,7 +333,13 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// field would overflow the wasm stack, a trap that kills the instance).
 pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     let text = json_text(&value, what)?;
-    serde_json::from_str(&text).map_err(|e| bad_argument(what, &format!("{what}: {e}")))
+    serde_json::from_str(&text).map_err(|e| bad_argument(what, &format!("{what}: {}", unquoted(&e.to_string()))))
+}
+
+/// serde's message without the values it quotes between backticks: an
+/// option object may hold the app secret, and no error may echo it.
+fn unquoted(message: &str) -> String {
+    message.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "…" } else { part }).collect::<Vec<_>>().join("`")
 }
 
 /// `JSON.stringify(value)`; `undefined` (and functions) become `null`, and

@@ -49,6 +49,10 @@ pub enum Problem {
     Json {
         detail: String,
     },
+    /// A body that is not well-formed XML (or a DOCTYPE, refused).
+    Xml {
+        detail: String,
+    },
     UnknownField {
         suggestion: Option<&'static str>,
     },
@@ -142,6 +146,7 @@ impl Problem {
             Problem::Range { .. } => "range",
             Problem::TimeRange { .. } => "time_range",
             Problem::Json { .. } => "json",
+            Problem::Xml { .. } => "xml",
             Problem::UnknownField { .. } => "unknown_field",
             Problem::Misplaced { .. } => "misplaced",
             Problem::AtLeastOne { .. } => "at_least_one",
@@ -252,6 +257,11 @@ impl Problem {
             Problem::Json { detail } => (
                 format!("not valid JSON: {detail}"),
                 format!("不是合法的 JSON:{detail}"),
+                json!({ "detail": detail }),
+            ),
+            Problem::Xml { detail } => (
+                format!("not well-formed XML: {detail}"),
+                format!("不是格式正确的 XML:{detail}"),
                 json!({ "detail": detail }),
             ),
             Problem::UnknownField { suggestion } => {

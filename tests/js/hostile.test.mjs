@@ -153,6 +153,9 @@ test('the app secret never appears in any output, error or console line', () => 
           }
         }
       }
+      // A secret of the wrong type is refused without being quoted.
+      const numeric = expectStructured(() => top.buildRequest(a.api, a.sample, { appKey: 'k', appSecret: 987654321987 }), 'numeric secret');
+      assert.ok(numeric instanceof Error && !numeric.message.includes('987654321987'), numeric.message);
       outputs.push(expectStructured(() => top.sign({ a: '1' }, SECRET, 'hmac-sha256'), 'sign'));
       outputs.push(expectStructured(() => top.sign({ a: '1' }, SECRET, 'sha1'), 'sign with a bad method'));
       outputs.push(expectStructured(() => top.verifySignature({ query: 'a=1&sign=00', secret: SECRET }), 'verify'));
