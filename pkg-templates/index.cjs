@@ -11,6 +11,10 @@ for (const name of Object.keys(wasm)) {
 // An ES module without top-level await: require() loads it (Node >= 20.19).
 exports.schema = require('./standard-schema.js').makeSchema(wasm.validate);
 
+exports.TopClient = require('./client.js').makeTopClient(wasm);
+exports.qimenHandler = require('./lib/qimen.js').makeQimenHandler(wasm);
+exports.createSandbox = require('./sandbox.js').makeCreateSandbox(wasm);
+
 const ready = Promise.resolve();
 /** Resolves once the WebAssembly module is loaded; here it always is. */
 exports.init = function init() {

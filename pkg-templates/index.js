@@ -15,6 +15,8 @@ if (typeof process !== 'undefined' && process.versions != null && process.versio
 }
 
 import { makeSchema } from './standard-schema.js';
+import { makeTopClient } from './client.js';
+import { makeQimenHandler } from './lib/qimen.js';
 
 const ready = Promise.resolve();
 /** Resolves once the WebAssembly module is loaded (it is, after `import`); a no-op after the first call. */
@@ -28,3 +30,15 @@ export function init() {
 
 /** The API's rules as a Standard Schema v1 object. */
 export const schema = makeSchema(wasm.validate);
+
+/** Calls the TOP and Qimen gateways: timeouts, retries with back-off, idempotency keys. */
+export const TopClient = makeTopClient(wasm);
+/** A `node:http`-compatible handler for an ERP/WMS that receives Qimen requests. */
+export const qimenHandler = makeQimenHandler(wasm);
+/** A local gateway that behaves like the platform, for development and tests (Node only). */
+export const createSandbox =
+  typeof process !== 'undefined' && process.versions != null && process.versions.node != null
+    ? (await import(/* webpackIgnore: true */ /* @vite-ignore */ './sandbox.js')).makeCreateSandbox(wasm)
+    : function createSandbox() {
+        throw new Error('createSandbox needs Node (it uses node:fs); run the sandbox with `npx top-logistics sandbox`');
+      };
