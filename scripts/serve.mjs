@@ -1,9 +1,13 @@
-// A tiny static server for the playground, with no dependencies:
-// `/pkg/...` from pkg/ (the built npm package), everything else from www/.
+// A tiny server for the playground, with no dependencies beyond the built
+// package: every request goes first to the package's local sandbox gateway
+// (`createSandbox` from pkg/sandbox.js: /router/rest, /router/qimen/service
+// and /sandbox/*, with the development credentials appKey 10000001, appSecret
+// sandbox-secret, customerId sandbox-customer), then `/pkg/...` is served
+// from pkg/ (the built npm package) and everything else from www/.
 // Listens on 127.0.0.1 only. `node scripts/serve.mjs` (PORT=8080 by default,
 // PORT=0 for any free port), or `import { createServer }` from a test.
 
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
@@ -80,15 +84,57 @@ async function send(req, res, root) {
   else createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }
 
-/** An http.Server serving www/ and pkg/ under `root` (the repository by default). */
-export function createServer(root = ROOT) {
-  return http.createServer((req, res) => {
-    send(req, res, root).catch((error) => {
+/**
+ * The package's `createSandbox` under `root`, or null while pkg/ has no
+ * sandbox. pkg/sandbox.js exports it, or (an older layout) exports the
+ * factory that pkg/index.js turns into its `createSandbox` export.
+ */
+export async function loadCreateSandbox(root = ROOT) {
+  const file = path.join(root, 'pkg', 'sandbox.js');
+  if (!existsSync(file)) return null;
+  const mod = await import(pathToFileURL(file).href);
+  if (typeof mod.createSandbox === 'function') return mod.createSandbox;
+  const index = await import(pathToFileURL(path.join(root, 'pkg', 'index.js')).href);
+  return typeof index.createSandbox === 'function' ? index.createSandbox : null;
+}
+
+/**
+ * An http.Server serving the sandbox, www/ and pkg/ under `root` (the
+ * repository by default). `options.sandbox`: the options of `createSandbox`
+ * (default: the development credentials), or false for no sandbox.
+ * `server.sandbox` resolves to the sandbox (null when there is none).
+ */
+export function createServer(root = ROOT, { sandbox: sandboxOptions = {} } = {}) {
+  const sandbox =
+    sandboxOptions === false
+      ? Promise.resolve(null)
+      : loadCreateSandbox(root).then((create) => {
+          if (!create) {
+            console.error('serve: pkg/sandbox.js is missing: no sandbox at /router/rest and /router/qimen/service (run make pkg)');
+            return null;
+          }
+          return create(sandboxOptions);
+        })
+        .catch((error) => {
+          console.error(`serve: the sandbox did not start: ${error.message}`);
+          return null;
+        });
+  const server = http.createServer((req, res) => {
+    (async () => {
+      const box = await sandbox;
+      if (box && (await box.handle(req, res))) return;
+      await send(req, res, root);
+    })().catch((error) => {
       console.error(error);
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
   });
+  server.sandbox = sandbox;
+  server.on('close', () => {
+    sandbox.then((box) => box?.close()).catch(() => {});
+  });
+  return server;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
@@ -98,8 +144,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.ar
     console.error(`serve: ${error.message}`);
     process.exit(1);
   });
-  server.listen(port, '127.0.0.1', () => {
-    console.log(`serving www/ and pkg/ on http://127.0.0.1:${server.address().port}/ (Ctrl-C stops)`);
+  server.listen(port, '127.0.0.1', async () => {
+    const origin = `http://127.0.0.1:${server.address().port}`;
+    console.log(`serving www/ and pkg/ on ${origin}/ (Ctrl-C stops)`);
+    if (await server.sandbox) {
+      console.log(`sandbox gateway: ${origin}/router/rest (TOP) and ${origin}/router/qimen/service (Qimen), control at ${origin}/sandbox/log`);
+      console.log('  development credentials: appKey 10000001, appSecret sandbox-secret, customerId sandbox-customer');
+    }
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => process.exit(0));
 }

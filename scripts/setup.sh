@@ -80,7 +80,7 @@ else say "$(wasm-pack --version) (already installed)"; fi
 # breaks wasm-bindgen's externref table (Table.grow fails at load; fixed in 110).
 
 # --- 4. Chromium and ChromeDriver for browser tests -------------------------
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then apt_install chromium chromium-driver; fi
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then apt_install chromium chromium-driver fonts-wqy-microhei; fi
 [ -x /usr/bin/chromedriver ] || die "chromedriver missing (Debian package chromium-driver)"
 
 # --- 5. Node dev dependencies from the committed lock file ------------------
