@@ -47,6 +47,8 @@ done
 echo '{ "type": "commonjs" }' > "$STAGE/node/package.json"
 
 cp -R pkg-templates/. "$STAGE/"
+# TypeScript wants one declaration file per module system; the text is the same.
+cp "$STAGE/index.d.ts" "$STAGE/index.d.cts"
 
 VERSION=$(awk -F'"' '/^\[/ { in_pkg = ($0 == "[package]") } in_pkg && /^version *=/ { print $2; exit }' Cargo.toml)
 [ -n "$VERSION" ] || die "no version in Cargo.toml"
