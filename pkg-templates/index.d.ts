@@ -10,6 +10,9 @@ export * from './node/top_logistics.js';
 /** Resolves once the WebAssembly module is loaded (it is, after `import`); a no-op after the first call. */
 export declare function init(): Promise<void>;
 
+/** A complete, valid payload built from each field's example (epoch milliseconds set to `now`). */
+export declare function sample<A extends ApiName>(api: A, options?: { now?: number }): Payloads[A];
+
 /** Every problem of a payload (an object or JSON text) at once. */
 export declare function validate<A extends ApiName>(
   api: A,

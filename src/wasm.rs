@@ -46,6 +46,25 @@ pub fn json_schema(
 }
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
+struct Now {
+    now: Option<f64>,
+}
+
+/// A complete, valid payload built from each field's example (epoch
+/// milliseconds set to `now`): what forms and tests start from.
+#[wasm_bindgen(unchecked_return_type = "Payloads[ApiName]")]
+pub fn sample(
+    #[wasm_bindgen(unchecked_param_type = "ApiName")] api: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "{ now?: number }")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let api = find_api(&api)?;
+    let o: Now = optional(options, "options")?;
+    let now = o.now.map_or_else(crate::time::now_ms, |n| n as i64);
+    to_js(&crate::sample::sample(api, now))
+}
+
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase", default)]
 struct ValidateOptions {
     /// Epoch milliseconds the time checks compare with (default now).
@@ -333,13 +352,19 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// field would overflow the wasm stack, a trap that kills the instance).
 pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     let text = json_text(&value, what)?;
-    serde_json::from_str(&text).map_err(|e| bad_argument(what, &format!("{what}: {}", unquoted(&e.to_string()))))
+    serde_json::from_str(&text)
+        .map_err(|e| bad_argument(what, &format!("{what}: {}", unquoted(&e.to_string()))))
 }
 
 /// serde's message without the values it quotes between backticks: an
 /// option object may hold the app secret, and no error may echo it.
 fn unquoted(message: &str) -> String {
-    message.split('`').enumerate().map(|(i, part)| if i % 2 == 1 { "…" } else { part }).collect::<Vec<_>>().join("`")
+    message
+        .split('`')
+        .enumerate()
+        .map(|(i, part)| if i % 2 == 1 { "…" } else { part })
+        .collect::<Vec<_>>()
+        .join("`")
 }
 
 /// `JSON.stringify(value)`; `undefined` (and functions) become `null`, and

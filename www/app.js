@@ -5,7 +5,7 @@
 import { h } from './dom.js';
 import { Form } from './form.js';
 import { STRINGS } from './i18n.js';
-import { curlCommand, entriesOf, formatGmt8, jsSource, prettyJsonText, prettyXml, sample } from './lib.js';
+import { curlCommand, entriesOf, formatGmt8, jsSource, prettyJsonText, prettyXml } from './lib.js';
 
 const $ = (sel) => document.querySelector(sel);
 const status = $('#status');
@@ -87,11 +87,11 @@ function readUrl() {
     try {
       state.payload = JSON.parse(text);
     } catch {
-      state.payload = sample(desc());
+      state.payload = top.sample(state.api);
       state.jsonError = text;
     }
   } else {
-    state.payload = payloads.get(state.api) ?? sample(desc());
+    state.payload = payloads.get(state.api) ?? top.sample(state.api);
   }
   payloads.set(state.api, state.payload);
 }
@@ -528,7 +528,7 @@ $('#api').addEventListener('change', (e) => {
   const before = protocol();
   payloads.set(state.api, state.payload);
   state.api = e.target.value;
-  state.payload = payloads.get(state.api) ?? sample(desc());
+  state.payload = payloads.get(state.api) ?? top.sample(state.api);
   payloads.set(state.api, state.payload);
   state.jsonError = null;
   form.rawJson.clear();
@@ -540,7 +540,7 @@ $('#api').addEventListener('change', (e) => {
   renderAll();
 });
 $('#load-example').addEventListener('click', () => setPayload(structuredClone(desc().example)));
-$('#load-sample').addEventListener('click', () => setPayload(sample(desc())));
+$('#load-sample').addEventListener('click', () => setPayload(top.sample(state.api)));
 $('#clear').addEventListener('click', () => setPayload({}));
 
 for (const b of document.querySelectorAll('.lang button')) {

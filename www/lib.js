@@ -69,37 +69,6 @@ export function updateIn(root, steps, fn) {
   return root;
 }
 
-/** A valid value of a field from its `example`s (times set to `now`). */
-export function sampleOf(field, now) {
-  if (field.misplaced) return undefined;
-  let value;
-  if (field.kind === 'object' || (field.kind === 'json' && field.example == null)) {
-    const object = {};
-    for (const child of field.fields) {
-      const v = sampleOf(child, now);
-      if (v !== undefined) object[child.name] = v;
-    }
-    value = field.kind === 'json' ? JSON.stringify(object) : object;
-  } else {
-    if (field.example == null) return undefined;
-    value = JSON.parse(field.example);
-    if (field.format?.name === 'epoch_millis') value = now;
-    else if (field.format?.name === 'date_time') value = formatGmt8(now);
-    if (Array.isArray(value)) return field.list ? value : undefined;
-  }
-  return field.list ? [value] : value;
-}
-
-/** A whole valid payload of an API description. */
-export function sample(description, now = Date.now()) {
-  const payload = {};
-  for (const field of description.fields) {
-    const v = sampleOf(field, now);
-    if (v !== undefined) payload[field.name] = v;
-  }
-  return payload;
-}
-
 /** `yyyy-MM-dd HH:mm:ss` in GMT+8, the platform's clock. */
 export function formatGmt8(ms) {
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');

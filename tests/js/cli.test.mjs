@@ -20,23 +20,8 @@ const Q = 'taobao.qimen.returnpackage.report';
 const SECRET = 'CLI-SECRET-do-not-print-4b1f9e';
 const COMMANDS = ['apis', 'describe', 'validate', 'build', 'send', 'parse', 'sandbox'];
 
-/** A valid payload built from describe(api): every field's example, epoch_millis fields now. */
-function samplePayload(api, now = Date.now()) {
-  const walk = (fields) => {
-    const o = {};
-    for (const f of fields) {
-      if (f.misplaced) continue;
-      let v;
-      if (f.kind === 'object') v = walk(f.fields);
-      else if (f.format?.name === 'epoch_millis') v = now;
-      else if (f.example != null) v = JSON.parse(f.example);
-      else continue;
-      o[f.name] = f.list ? [v] : v;
-    }
-    return o;
-  };
-  return walk(tl.describe(api).fields);
-}
+/** A valid payload of the API (times now). */
+const samplePayload = (api, now = Date.now()) => tl.sample(api, { now });
 
 /** Every output of every run, searched for the secret at the end. */
 const transcript = [];

@@ -28,6 +28,7 @@ for (const [kind, top] of [['import', esm], ['require', cjs]]) {
     test(`${kind}: ${a.api}: every export equals the native answer`, () => {
       const now = { now: a.now };
       assert.deepEqual(plain(top.describe(a.api)), a.describe);
+      assert.deepEqual(plain(top.sample(a.api, now)), a.sample);
       assert.deepEqual(plain(top.jsonSchema(a.api)), a.jsonSchema);
       assert.deepEqual(plain(top.validate(a.api, a.sample, now)), a.validate.sample);
       assert.deepEqual(plain(top.validate(a.api, a.example, now)), a.validate.example);

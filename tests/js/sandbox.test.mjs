@@ -18,23 +18,8 @@ const APP_KEY = '10000001';
 const SECRET = 'SANDBOX-test-secret-0d1e';
 const CUSTOMER = 'sandbox-customer';
 
-/** A valid payload built from describe(api): every field's example, epoch_millis fields now. */
-function samplePayload(api, now = Date.now()) {
-  const walk = (fields) => {
-    const o = {};
-    for (const f of fields) {
-      if (f.misplaced) continue;
-      let v;
-      if (f.kind === 'object') v = walk(f.fields);
-      else if (f.format?.name === 'epoch_millis') v = now;
-      else if (f.example != null) v = JSON.parse(f.example);
-      else continue;
-      o[f.name] = f.list ? [v] : v;
-    }
-    return o;
-  };
-  return walk(tl.describe(api).fields);
-}
+/** A valid payload of the API (times now). */
+const samplePayload = (api, now = Date.now()) => tl.sample(api, { now });
 
 async function start(options) {
   const sandbox = tl.createSandbox(options);
