@@ -211,7 +211,7 @@ fn field_schema(f: &'static Field) -> Value {
     };
     s["description"] = format!("{} / {}", f.doc.zh, f.doc.en).into();
     if f.list {
-        let description = s["description"].take();
+        let description = s.as_object_mut().and_then(|m| m.remove("description"));
         json!({ "anyOf": [{ "type": "array", "items": s.clone(), "maxItems": 1000 }, s], "description": description })
     } else {
         s

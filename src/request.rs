@@ -425,18 +425,26 @@ pub fn parse_request(
         _ => BodyFormat::Form,
     });
     let root = api.params.first();
-    let json = |detail: serde_json::Error| validate::Problem::Json { detail: detail.to_string() };
+    let json = |detail: serde_json::Error| validate::Problem::Json {
+        detail: detail.to_string(),
+    };
     let payload = match (format, api.protocol, root) {
-        (BodyFormat::Xml, Protocol::Qimen, Some(root)) => xml::read_element(trimmed, root.name, root.fields)
-            .map(|request| Value::Object(Map::from_iter([(root.name.to_string(), request)])))
-            .map_err(|detail| validate::Problem::Xml { detail }),
+        (BodyFormat::Xml, Protocol::Qimen, Some(root)) => {
+            xml::read_element(trimmed, root.name, root.fields)
+                .map(|request| Value::Object(Map::from_iter([(root.name.to_string(), request)])))
+                .map_err(|detail| validate::Problem::Xml { detail })
+        }
         (BodyFormat::Json, Protocol::Qimen, Some(root)) => serde_json::from_str::<Value>(trimmed)
             .map(|request| Value::Object(Map::from_iter([(root.name.to_string(), request)])))
             .map_err(json),
-        (BodyFormat::Json, Protocol::Top, _) => serde_json::from_str::<Value>(trimmed).map_err(json),
+        (BodyFormat::Json, Protocol::Top, _) => {
+            serde_json::from_str::<Value>(trimmed).map_err(json)
+        }
         (BodyFormat::Form, _, _) => Ok(Value::Object(form_payload(api, trimmed))),
         (BodyFormat::Xml, Protocol::Top, _) | (_, Protocol::Qimen, None) => {
-            Err(validate::Problem::Xml { detail: "this API takes no XML body".into() })
+            Err(validate::Problem::Xml {
+                detail: "this API takes no XML body".into(),
+            })
         }
     };
     match payload {

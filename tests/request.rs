@@ -331,11 +331,24 @@ fn the_secret_is_never_in_any_output() {
 #[test]
 fn malformed_xml_bodies_are_xml_errors() {
     let api = top_logistics::api("taobao.qimen.returnpackage.report").unwrap();
-    let vopts = Options { now_ms: NOW_MS, ..Options::default() };
-    for body in ["<request><order>", "<!DOCTYPE r [<!ENTITY a \"b\">]><request>&a;</request>", "<order/>", "<request></order>"] {
+    let vopts = Options {
+        now_ms: NOW_MS,
+        ..Options::default()
+    };
+    for body in [
+        "<request><order>",
+        "<!DOCTYPE r [<!ENTITY a \"b\">]><request>&a;</request>",
+        "<order/>",
+        "<request></order>",
+    ] {
         let parsed = parse_request(api, body, None, &vopts);
         assert_eq!(parsed.payload, Value::Null, "{body}");
-        let codes: Vec<_> = parsed.report.errors.iter().map(|e| (e.path.as_str(), e.code)).collect();
+        let codes: Vec<_> = parsed
+            .report
+            .errors
+            .iter()
+            .map(|e| (e.path.as_str(), e.code))
+            .collect();
         assert_eq!(codes, [("", "xml")], "{body}");
     }
 }
