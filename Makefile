@@ -2,7 +2,7 @@
 # (seconds when the machine is ready), so any of them works on a fresh clone.
 SHELL := /usr/bin/env bash
 
-.PHONY: all setup pkg test start
+.PHONY: all setup pkg test start bench fuzz
 
 all: test
 
@@ -17,3 +17,10 @@ test: setup
 
 start: setup
 	@scripts/start.sh
+
+bench: setup
+	@scripts/bench.sh
+
+# FUZZ_SECONDS per target (default 60); see scripts/fuzz.sh.
+fuzz: setup
+	@scripts/fuzz.sh $${FUZZ_SECONDS:-60}

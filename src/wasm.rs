@@ -333,8 +333,9 @@ fn bad_argument(what: &str, message: &str) -> JsValue {
 /// A Rust value as a plain JS value, the way `JSON.parse` would give it:
 /// maps become objects, `None` becomes `null`.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+    serde_json::to_string(value)
+        .map_err(|e| e.to_string())
+        .and_then(|text| js_sys::JSON::parse(&text).map_err(|_| "JSON.parse refused it".to_string()))
         .map_err(|e| {
             js_error(
                 "TopLogisticsError",
@@ -394,9 +395,7 @@ struct Code<'a> {
 pub fn js_error<D: Serialize + ?Sized>(name: &str, message: &str, data: &D) -> JsValue {
     let error = js_sys::Error::new(message);
     error.set_name(name);
-    let data = data
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::UNDEFINED);
+    let data = serde_json::to_string(data).ok().and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED);
     if data.is_object() && !js_sys::Array::is_array(&data) {
         for key in js_sys::Object::keys(data.unchecked_ref()).iter() {
             if let Ok(value) = js_sys::Reflect::get(&data, &key) {
