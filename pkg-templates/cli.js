@@ -328,7 +328,9 @@ process.stdout.on('error', (e) => {
 
 // --- helpers ----------------------------------------------------------------------
 
-const apiNames = () => tl.apis().map((a) => a.name);
+// Computed once: apis() crosses into wasm (a batch would pay it per line).
+const API_NAMES = tl.apis().map((a) => a.name);
+const apiNames = () => API_NAMES;
 
 function checkApi(m, name) {
   if (name === undefined) throw new UsageError(m.missingArgs('<api>'));
