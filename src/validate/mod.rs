@@ -155,6 +155,11 @@ impl<'o> Ctx<'o> {
     fn push(&mut self, token: &str) -> usize {
         let mark = self.path.len();
         self.path.push('/');
+        if !token.contains(['~', '/']) {
+            // The common case, copied whole (this runs for every key).
+            self.path.push_str(token);
+            return mark;
+        }
         for c in token.chars() {
             match c {
                 '~' => self.path.push_str("~0"),
