@@ -96,6 +96,46 @@ pub fn validate(
     to_js(&crate::validate::validate_json(api, &text, &opts))
 }
 
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct LinesOptions {
+    /// Each line is this API's payload; without it, `{"api", "payload"}`.
+    api: Option<String>,
+    first_line: Option<usize>,
+    max_failures: Option<usize>,
+    now: Option<f64>,
+}
+
+/// Many NDJSON lines in one call (a batch pays the crossing once per chunk):
+/// counts, errors per code and the first failing lines.
+#[wasm_bindgen(js_name = validateLines, unchecked_return_type = "Batch")]
+pub fn validate_lines(
+    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(
+        unchecked_param_type = "{ api?: ApiName; firstLine?: number; maxFailures?: number; now?: number }"
+    )]
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = string_arg(&text, "text")?;
+    let o: LinesOptions = optional(options, "options")?;
+    let api = match &o.api {
+        Some(name) => Some(find_api(&JsValue::from_str(name))?),
+        None => None,
+    };
+    let mut opts = crate::validate::Options::default();
+    if let Some(now) = o.now {
+        opts.now_ms = now as i64;
+    }
+    let batch = crate::validate::validate_lines(
+        &text,
+        api,
+        o.first_line.unwrap_or(1),
+        o.max_failures.unwrap_or(20),
+        &opts,
+    );
+    to_js(&batch)
+}
+
 /// Validates, serialises and signs a call: `{ url, method, headers, query, body, sign }`.
 /// Throws an `Error` with `code` (`invalid_payload` with `report`, or `invalid_option`).
 #[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "BuiltRequest")]
@@ -335,7 +375,9 @@ fn bad_argument(what: &str, message: &str) -> JsValue {
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     serde_json::to_string(value)
         .map_err(|e| e.to_string())
-        .and_then(|text| js_sys::JSON::parse(&text).map_err(|_| "JSON.parse refused it".to_string()))
+        .and_then(|text| {
+            js_sys::JSON::parse(&text).map_err(|_| "JSON.parse refused it".to_string())
+        })
         .map_err(|e| {
             js_error(
                 "TopLogisticsError",
@@ -395,7 +437,10 @@ struct Code<'a> {
 pub fn js_error<D: Serialize + ?Sized>(name: &str, message: &str, data: &D) -> JsValue {
     let error = js_sys::Error::new(message);
     error.set_name(name);
-    let data = serde_json::to_string(data).ok().and_then(|t| js_sys::JSON::parse(&t).ok()).unwrap_or(JsValue::UNDEFINED);
+    let data = serde_json::to_string(data)
+        .ok()
+        .and_then(|t| js_sys::JSON::parse(&t).ok())
+        .unwrap_or(JsValue::UNDEFINED);
     if data.is_object() && !js_sys::Array::is_array(&data) {
         for key in js_sys::Object::keys(data.unchecked_ref()).iter() {
             if let Ok(value) = js_sys::Reflect::get(&data, &key) {

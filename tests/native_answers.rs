@@ -90,7 +90,27 @@ fn answers() -> Value {
         })
         .collect::<serde_json::Map<_, _>>()
         .into();
-    json!({ "apis": apis, "list": describe::api_list(), "sign": { "params": params, "secret": "helloworld", "body": "<request/>", "signs": signs } })
+    // An NDJSON batch of every API's sample and example, and two bad lines.
+    let lines: Vec<String> = top_logistics::apis()
+        .iter()
+        .flat_map(|a| {
+            let example: Value = serde_json::from_str(a.example).unwrap();
+            [
+                json!({ "api": a.name, "payload": sample::sample(a, NOW_MS) }),
+                json!({ "api": a.name, "payload": example }),
+            ]
+        })
+        .map(|v| v.to_string())
+        .chain([
+            "{oops".to_string(),
+            String::new(),
+            json!({ "api": "x.y", "payload": {} }).to_string(),
+        ])
+        .collect();
+    let text = lines.join("\n");
+    let batch = json!({ "text": text, "options": { "firstLine": 1, "maxFailures": 20, "now": NOW_MS },
+        "answer": top_logistics::validate::validate_lines(&text, None, 1, 20, &vopts) });
+    json!({ "apis": apis, "batch": batch, "list": describe::api_list(), "sign": { "params": params, "secret": "helloworld", "body": "<request/>", "signs": signs } })
 }
 
 #[test]

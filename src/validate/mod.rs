@@ -4,10 +4,12 @@
 //! every problem with its JSON Pointer. Nothing stops at the first problem, no
 //! intermediate value tree is built, and bad input only ever becomes an issue.
 
+mod batch;
 pub mod formats;
 mod problem;
 
 use crate::spec::{find_field, Api, Field, Format, Kind, Level, Rule};
+pub use batch::{validate_lines, Batch, LineFailure};
 use formats::PhoneField;
 pub use problem::Problem;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};

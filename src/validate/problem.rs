@@ -49,6 +49,12 @@ pub enum Problem {
     Json {
         detail: String,
     },
+    /// A batch line naming an API this library does not know.
+    UnknownApi {
+        name: String,
+    },
+    /// A batch line that is JSON but not `{"api": ..., "payload": ...}`.
+    LineShape,
     /// A body that is not well-formed XML (or a DOCTYPE, refused).
     Xml {
         detail: String,
@@ -147,6 +153,8 @@ impl Problem {
             Problem::TimeRange { .. } => "time_range",
             Problem::Json { .. } => "json",
             Problem::Xml { .. } => "xml",
+            Problem::UnknownApi { .. } => "unknown_api",
+            Problem::LineShape => "line_shape",
             Problem::UnknownField { .. } => "unknown_field",
             Problem::Misplaced { .. } => "misplaced",
             Problem::AtLeastOne { .. } => "at_least_one",
@@ -258,6 +266,16 @@ impl Problem {
                 format!("not valid JSON: {detail}"),
                 format!("不是合法的 JSON:{detail}"),
                 json!({ "detail": detail }),
+            ),
+            Problem::UnknownApi { name } => (
+                format!("unknown API `{name}`"),
+                format!("未知接口 `{name}`"),
+                json!({ "api": name }),
+            ),
+            Problem::LineShape => (
+                "expected a line {\"api\": ..., \"payload\": ...}".into(),
+                "每行应为 {\"api\": ..., \"payload\": ...}".into(),
+                json!({}),
             ),
             Problem::Xml { detail } => (
                 format!("not well-formed XML: {detail}"),

@@ -67,6 +67,12 @@ for (const [kind, top] of [['import', esm], ['require', cjs]]) {
     });
   }
 
+  test(`${kind}: validateLines() gives the native batch verdict`, () => {
+    const b = answers.batch;
+    assert.deepEqual(plain(top.validateLines(b.text, b.options)), b.answer);
+    assert.equal(b.answer.invalid > 0 && b.answer.valid > 0 && b.answer.blank, 1);
+  });
+
   test(`${kind}: schema() is a Standard Schema v1 of the same rules`, () => {
     for (const a of answers.apis) {
       const std = top.schema(a.api)['~standard'];

@@ -101,6 +101,7 @@ const exportsUnderTest = [
   (api, v) => top.buildResponse(api, v, { format: pick(['json', 'xml', 'yaml', undefined]) }),
   (api) => top.parseResponse(api, randomText(), { format: pick(['json', 'xml', undefined]) }),
   (api, v) => top.schema(api)['~standard'].validate(v),
+  (api, v) => top.validateLines([asText(v), randomText(), asText(v)].join('\n'), { api: rand() < 0.5 ? api : undefined, firstLine: int(5) }),
 ];
 
 test('100,000 malformed and random inputs through every export, then a valid call', () => {
