@@ -92,6 +92,29 @@ pub struct ResponseError {
     pub hint_zh: String,
 }
 
+impl ResponseError {
+    /// A failure the answer's body reports (a business flag, a Qimen flag):
+    /// no sub-code, request id or wait of the platform's own.
+    fn business(
+        code: String,
+        msg: String,
+        retryable: bool,
+        (hint, hint_zh): (String, String),
+    ) -> Self {
+        ResponseError {
+            code,
+            msg,
+            sub_code: None,
+            sub_msg: None,
+            request_id: None,
+            retryable,
+            retry_after_ms: None,
+            hint,
+            hint_zh,
+        }
+    }
+}
+
 /// At most this many characters of a malformed body are quoted.
 const QUOTE_CHARS: usize = 80;
 /// Code 7 without a stated duration: wait one second.
@@ -473,17 +496,12 @@ fn business_failure(api: &Api, data: &Map<String, Value>) -> Option<ResponseErro
             (format!("{en}{ien}"), format!("{zh}{izh}"))
         }
     };
-    Some(ResponseError {
+    Some(ResponseError::business(
         code,
         msg,
-        sub_code: None,
-        sub_msg: None,
-        request_id: None,
         retryable,
-        retry_after_ms: None,
-        hint,
-        hint_zh,
-    })
+        (hint, hint_zh),
+    ))
 }
 
 /// A Qimen answer whose flag is not `success`.
@@ -517,17 +535,12 @@ fn qimen_failure(api: &Api, data: &Map<String, Value>) -> Option<ResponseError> 
         (None, None) => codes::QIMEN_FAILURE,
     };
     let (hint, hint_zh) = hint_pair(text, api, retryable);
-    Some(ResponseError {
+    Some(ResponseError::business(
         code,
         msg,
-        sub_code: None,
-        sub_msg: None,
-        request_id: None,
         retryable,
-        retry_after_ms: None,
-        hint,
-        hint_zh,
-    })
+        (hint, hint_zh),
+    ))
 }
 
 // --- malformed bodies --------------------------------------------------------

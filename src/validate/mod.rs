@@ -99,34 +99,14 @@ pub fn validate_json(api: &Api, text: &str, opts: &Options) -> Report {
     let walked = RootSeed { ctx: &mut ctx, api }
         .deserialize(&mut de)
         .and_then(|_| de.end());
-    if let Err(e) = walked {
-        ctx.path.clear();
-        ctx.report(
-            Level::Error,
-            Problem::Json {
-                detail: e.to_string(),
-            },
-            None,
-        );
-    }
-    ctx.finish()
+    ctx.finish_with(walked)
 }
 
-/// Validates a payload from any serde deserializer (a `&serde_json::Value`,
-/// a JavaScript object through serde-wasm-bindgen, ...).
+/// Validates a payload from any serde deserializer (a `&serde_json::Value`, ...).
 pub fn validate_with<'de, D: Deserializer<'de>>(api: &Api, payload: D, opts: &Options) -> Report {
     let mut ctx = Ctx::new(opts);
-    if let Err(e) = (RootSeed { ctx: &mut ctx, api }).deserialize(payload) {
-        ctx.path.clear();
-        ctx.report(
-            Level::Error,
-            Problem::Json {
-                detail: e.to_string(),
-            },
-            None,
-        );
-    }
-    ctx.finish()
+    let walked = RootSeed { ctx: &mut ctx, api }.deserialize(payload);
+    ctx.finish_with(walked)
 }
 
 /// Validates a `serde_json::Value`.
@@ -189,6 +169,21 @@ impl<'o> Ctx<'o> {
             Level::Error => self.errors.push(issue),
             Level::Warning => self.warnings.push(issue),
         }
+    }
+
+    /// The report; a deserializer's own error (bad JSON) is one more issue, at the root.
+    fn finish_with<E: fmt::Display>(mut self, walked: Result<(), E>) -> Report {
+        if let Err(e) = walked {
+            self.path.clear();
+            self.report(
+                Level::Error,
+                Problem::Json {
+                    detail: e.to_string(),
+                },
+                None,
+            );
+        }
+        self.finish()
     }
 
     fn finish(self) -> Report {
