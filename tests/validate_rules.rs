@@ -581,6 +581,27 @@ fn limits_before_expensive_work() {
     };
     let r = validate_json(api, &sample(STATION).to_string(), &small);
     only_error(&r, "", "too_large");
+    // A string past the limit: one error, its content never parsed.
+    let huge = "{".repeat(70_000);
+    only_error(
+        &with(LOCKER, "/track_info/extra", json!(huge)),
+        "/track_info/extra",
+        "too_long",
+    );
+    only_error(
+        &with(
+            STATION,
+            "/station_async_request/station_name",
+            json!("测".repeat(30_000)),
+        ),
+        "/station_async_request/station_name",
+        "too_long",
+    );
+    clean(&with(
+        STATION,
+        "/station_async_request/station_name",
+        json!("测".repeat(20_000)),
+    ));
     // Objects nested past the depth limit: one error there, no deeper walk.
     let shallow = Options {
         limits: Limits {

@@ -53,6 +53,9 @@ pub struct Limits {
     pub max_depth: usize,
     /// Longest list (1000 elements).
     pub max_items: usize,
+    /// Longest string value, in bytes (64 KiB): none of the documented
+    /// fields comes near it, and a longer one is not parsed or checked.
+    pub max_string_bytes: usize,
 }
 
 impl Default for Limits {
@@ -61,6 +64,7 @@ impl Default for Limits {
             max_bytes: 1 << 20,
             max_depth: 32,
             max_items: 1000,
+            max_string_bytes: 64 << 10,
         }
     }
 }
@@ -763,7 +767,27 @@ impl<'de> Visitor<'de> for KindSeed {
     }
 }
 
+/// A string past the limit: reported once, never looked into.
+fn too_long(ctx: &mut Ctx, f: &'static Field, s: &str) -> bool {
+    let max = ctx.opts.limits.max_string_bytes;
+    if s.len() <= max {
+        return false;
+    }
+    ctx.report(
+        Level::Error,
+        Problem::TooLong {
+            max,
+            actual: s.len(),
+        },
+        Some(f),
+    );
+    true
+}
+
 fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
+    if too_long(ctx, f, s) {
+        return Seen::present();
+    }
     if crate::sign::is_blank(s) {
         // The SDKs drop blank values: to the gateway this field is missing.
         return Seen::default();
@@ -909,6 +933,9 @@ fn check_int(ctx: &mut Ctx, f: &'static Field, v: i64) -> Seen {
 /// A string that must hold a JSON object: walked with the same machinery,
 /// the path continuing into it.
 fn check_json(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
+    if too_long(ctx, f, s) {
+        return Seen::present();
+    }
     if crate::sign::is_blank(s) {
         return Seen::default();
     }

@@ -85,6 +85,10 @@ pub enum Problem {
         max: usize,
         actual: usize,
     },
+    TooLong {
+        max: usize,
+        actual: usize,
+    },
     TooLarge {
         max: usize,
         actual: usize,
@@ -163,6 +167,7 @@ impl Problem {
             Problem::DuplicateKey => "duplicate_key",
             Problem::TooDeep { .. } => "too_deep",
             Problem::TooManyItems { .. } => "too_many_items",
+            Problem::TooLong { .. } => "too_long",
             Problem::TooLarge { .. } => "too_large",
         }
     }
@@ -326,6 +331,11 @@ impl Problem {
             Problem::TooManyItems { max, actual } => (
                 format!("at most {max} items, got {actual}"),
                 format!("最多 {max} 项,实际 {actual} 项"),
+                json!({ "max": max, "actual": actual }),
+            ),
+            Problem::TooLong { max, actual } => (
+                format!("a string of {actual} bytes is longer than the limit of {max}; not checked further"),
+                format!("字符串长 {actual} 字节,超过上限 {max} 字节,未再检查"),
                 json!({ "max": max, "actual": actual }),
             ),
             Problem::TooLarge { max, actual } => (
