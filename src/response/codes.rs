@@ -202,7 +202,7 @@ pub(super) const QIMEN_FAILURE: Text = Text {
 /// The wait a code-7 ban states ("This ban will last for 3 more seconds",
 /// "还剩3秒"), in milliseconds; `None` when no duration is stated.
 pub(super) fn stated_wait_ms(text: &str) -> Option<u64> {
-    let lower = text.to_lowercase();
+    let lower = text.to_ascii_lowercase();
     let mut start = None;
     for (i, c) in lower
         .char_indices()
