@@ -421,7 +421,7 @@ fn snake(type_name: &str) -> String {
 }
 
 /// Whether `c` may appear in XML 1.0 text.
-fn is_xml_char(c: char) -> bool {
+pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 

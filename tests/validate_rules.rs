@@ -650,3 +650,32 @@ fn not_an_object_or_not_json() {
     let r = validate_json(api, "{} trailing", &opts());
     assert!(r.errors.iter().any(|e| e.code == "json"), "{r:#?}");
 }
+
+#[test]
+fn control_characters_in_a_qimen_xml_body() {
+    // Dropped from the XML: a warning; nothing left of a required value: missing.
+    only_warning(
+        &with(QIMEN, "/request/order/orderCode", json!("R\u{1}1")),
+        "/request/order/orderCode",
+        "xml_chars",
+    );
+    let r = with(QIMEN, "/request/order/orderCode", json!("\u{1}\u{2}"));
+    assert_eq!(
+        r.warnings.iter().map(|w| w.code).collect::<Vec<_>>(),
+        ["xml_chars"]
+    );
+    only_error(
+        &Report {
+            warnings: vec![],
+            ..r
+        },
+        "/request/order/orderCode",
+        "required",
+    );
+    // TOP sends JSON, which carries them.
+    clean(&with(
+        STATION,
+        "/station_async_request/station_name",
+        json!("站\u{1}"),
+    ));
+}

@@ -8,7 +8,7 @@ mod batch;
 pub mod formats;
 mod problem;
 
-use crate::spec::{find_field, Api, Field, Format, Kind, Level, Rule};
+use crate::spec::{find_field, Api, Field, Format, Kind, Level, Protocol, Rule};
 pub use batch::{validate_lines, Batch, LineFailure};
 use formats::PhoneField;
 pub use problem::Problem;
@@ -87,7 +87,7 @@ impl Default for Options {
 
 /// Validates JSON text.
 pub fn validate_json(api: &Api, text: &str, opts: &Options) -> Report {
-    let mut ctx = Ctx::new(opts);
+    let mut ctx = Ctx::new(api, opts);
     if text.len() > opts.limits.max_bytes {
         ctx.report(
             Level::Error,
@@ -108,7 +108,7 @@ pub fn validate_json(api: &Api, text: &str, opts: &Options) -> Report {
 
 /// Validates a payload from any serde deserializer (a `&serde_json::Value`, ...).
 pub fn validate_with<'de, D: Deserializer<'de>>(api: &Api, payload: D, opts: &Options) -> Report {
-    let mut ctx = Ctx::new(opts);
+    let mut ctx = Ctx::new(api, opts);
     let walked = RootSeed { ctx: &mut ctx, api }.deserialize(payload);
     ctx.finish_with(walked)
 }
@@ -124,16 +124,19 @@ struct Ctx<'o> {
     warnings: Vec<Issue>,
     opts: &'o Options,
     depth: usize,
+    /// Qimen bodies are XML, which cannot carry some characters.
+    xml: bool,
 }
 
 impl<'o> Ctx<'o> {
-    fn new(opts: &'o Options) -> Self {
+    fn new(api: &Api, opts: &'o Options) -> Self {
         Ctx {
             path: String::new(),
             errors: Vec::new(),
             warnings: Vec::new(),
             opts,
             depth: 0,
+            xml: api.protocol == Protocol::Qimen,
         }
     }
 
@@ -791,6 +794,14 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
     if crate::sign::is_blank(s) {
         // The SDKs drop blank values: to the gateway this field is missing.
         return Seen::default();
+    }
+    if ctx.xml && !s.chars().all(crate::xml::is_xml_char) {
+        // The XML body drops them; what is left may be nothing at all.
+        let kept: String = s.chars().filter(|c| crate::xml::is_xml_char(*c)).collect();
+        ctx.report(Level::Warning, Problem::XmlChars, Some(f));
+        if crate::sign::is_blank(&kept) {
+            return Seen::default();
+        }
     }
     let len = s.chars().count();
     if let Some(max) = f.max_length.filter(|m| len > *m as usize) {

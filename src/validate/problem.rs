@@ -49,6 +49,8 @@ pub enum Problem {
     Json {
         detail: String,
     },
+    /// Characters XML 1.0 cannot carry (control characters), dropped from a Qimen body.
+    XmlChars,
     /// A batch line naming an API this library does not know.
     UnknownApi {
         name: String,
@@ -159,6 +161,7 @@ impl Problem {
             Problem::Xml { .. } => "xml",
             Problem::UnknownApi { .. } => "unknown_api",
             Problem::LineShape => "line_shape",
+            Problem::XmlChars => "xml_chars",
             Problem::UnknownField { .. } => "unknown_field",
             Problem::Misplaced { .. } => "misplaced",
             Problem::AtLeastOne { .. } => "at_least_one",
@@ -276,6 +279,11 @@ impl Problem {
                 format!("unknown API `{name}`"),
                 format!("未知接口 `{name}`"),
                 json!({ "api": name }),
+            ),
+            Problem::XmlChars => (
+                "holds control characters that XML cannot carry; the XML body drops them".into(),
+                "含有 XML 无法承载的控制字符,XML 请求体会将其删除".into(),
+                json!({}),
             ),
             Problem::LineShape => (
                 "expected a line {\"api\": ..., \"payload\": ...}".into(),
