@@ -291,13 +291,11 @@ test('back-off: full jitter under an exponential ceiling, at least retryAfterMs'
 
 test('each attempt has its timeout; a delayed request the client gave up on is not applied', async () => {
   sandbox.setFaults({ rate: 1, kinds: ['delay'], delayMs: 600 });
-  const t0 = Date.now();
   const r = await client({ timeoutMs: 150, retries: 1, backoffMs: 1 }).call(S, samplePayload(S));
   assert.equal(r.ok, false);
   assert.equal(r.error.code, 'timeout');
   assert.equal(r.error.retryable, true);
   assert.equal(r.attempts, 2);
-  assert.ok(Date.now() - t0 < 2000);
   await new Promise((resolve) => setTimeout(resolve, 700)); // past the sandbox's delay
   assert.equal(sandbox.log().length, 0);
   // The caller's own signal aborts the call.
