@@ -63,3 +63,34 @@ fn lines_with_their_api_counted_by_code() {
     let b = validate_lines(&text, Some(station), 2, 10, &opts);
     assert_eq!((b.valid, b.invalid), (0, 2));
 }
+
+#[test]
+fn counting_only_skips_the_messages() {
+    let station = top_logistics::api("taobao.logistics.station.tms.async").unwrap();
+    let text = top_logistics::validate::validate_json;
+    let quiet = Options {
+        now_ms: NOW_MS,
+        messages: false,
+        ..Options::default()
+    };
+    let loud = Options {
+        now_ms: NOW_MS,
+        ..Options::default()
+    };
+    let (q, l) = (
+        text(station, station.example, &quiet),
+        text(station, station.example, &loud),
+    );
+    let codes = |r: &top_logistics::validate::Report| {
+        r.errors
+            .iter()
+            .map(|e| (e.path.clone(), e.code))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(codes(&q), codes(&l));
+    assert!(q
+        .errors
+        .iter()
+        .all(|e| e.message.is_empty() && e.params.is_empty()));
+    assert!(l.errors.iter().all(|e| !e.message.is_empty()));
+}

@@ -50,7 +50,17 @@ pub fn validate_lines(
     opts: &Options,
 ) -> Batch {
     let mut batch = Batch::default();
+    // Lines past the failures kept are only counted: no messages to render.
+    let counting = Options {
+        messages: false,
+        ..*opts
+    };
     for (i, line) in text.split('\n').enumerate() {
+        let opts = if batch.failures.len() < max_failures {
+            opts
+        } else {
+            &counting
+        };
         let number = first_line + i;
         let line = if number == 1 {
             line.trim_start_matches('\u{feff}')

@@ -74,6 +74,9 @@ pub struct Options {
     /// The time plausibility checks compare with.
     pub now_ms: i64,
     pub limits: Limits,
+    /// `false`: issues carry path and code only (no messages, no params),
+    /// for batches that only count them.
+    pub messages: bool,
 }
 
 impl Default for Options {
@@ -81,6 +84,7 @@ impl Default for Options {
         Options {
             now_ms: crate::time::now_ms(),
             limits: Limits::default(),
+            messages: true,
         }
     }
 }
@@ -171,7 +175,11 @@ impl<'o> Ctx<'o> {
     }
 
     fn report(&mut self, level: Level, problem: Problem, field: Option<&Field>) {
-        let issue = problem.into_issue(self.path.clone(), field);
+        let issue = if self.opts.messages {
+            problem.into_issue(self.path.clone(), field)
+        } else {
+            problem.code_only(self.path.clone())
+        };
         match level {
             Level::Error => self.errors.push(issue),
             Level::Warning => self.warnings.push(issue),

@@ -175,6 +175,18 @@ impl Problem {
         }
     }
 
+    /// The issue without its messages and params (rendering them is most of
+    /// the cost of a failing payload).
+    pub fn code_only(self, path: String) -> Issue {
+        Issue {
+            path,
+            code: self.code(),
+            message: String::new(),
+            message_zh: String::new(),
+            params: Map::new(),
+        }
+    }
+
     pub fn into_issue(self, path: String, field: Option<&Field>) -> Issue {
         let code = self.code();
         let (en, zh, params) = self.render(field);
