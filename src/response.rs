@@ -547,7 +547,11 @@ fn qimen_failure(api: &Api, data: &Map<String, Value>) -> Option<ResponseError> 
 
 /// `Some(looks like a 5xx page)` when `body` is an HTML page.
 fn html_page(body: &str) -> Option<bool> {
-    let head: String = body.chars().take(1024).collect::<String>().to_ascii_lowercase();
+    let head: String = body
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
     let html = ["<!doctype html", "<html", "<head", "<body"]
         .iter()
         .any(|p| head.starts_with(p))
@@ -556,7 +560,11 @@ fn html_page(body: &str) -> Option<bool> {
     if !html {
         return None;
     }
-    let page: String = body.chars().take(8192).collect::<String>().to_ascii_lowercase();
+    let page: String = body
+        .chars()
+        .take(8192)
+        .collect::<String>()
+        .to_ascii_lowercase();
     let title = page
         .split_once("<title")
         .and_then(|(_, rest)| rest.split_once("</title>"))

@@ -12,7 +12,8 @@ const NOW_MS: i64 = 1_795_320_000_000;
 fn round_trip<P: ApiPayload + DeserializeOwned>() {
     let api = top_logistics::api(P::API).unwrap();
     let sample = top_logistics::sample::sample(api, NOW_MS);
-    let typed: P = serde_json::from_value(sample.clone()).unwrap_or_else(|e| panic!("{}: {e}", P::API));
+    let typed: P =
+        serde_json::from_value(sample.clone()).unwrap_or_else(|e| panic!("{}: {e}", P::API));
     assert_eq!(serde_json::to_value(&typed).unwrap(), sample, "{}", P::API);
 }
 
@@ -20,7 +21,8 @@ fn response_fits<R: DeserializeOwned + Serialize>(api: &str) {
     let api = top_logistics::api(api).unwrap();
     let parsed = top_logistics::response::parse_response(api, api.response.example_xml, None);
     let data = parsed.data.expect("the example has data");
-    let typed: R = serde_json::from_value(data.clone()).unwrap_or_else(|e| panic!("{}: {e}", api.name));
+    let typed: R =
+        serde_json::from_value(data.clone()).unwrap_or_else(|e| panic!("{}: {e}", api.name));
     assert_eq!(serde_json::to_value(&typed).unwrap(), data, "{}", api.name);
 }
 
@@ -39,7 +41,9 @@ fn response_structs_match_the_examples() {
     response_fits::<OpenalibityWriteResponse>("taobao.logistics.openalibity.write");
     response_fits::<ReturnPackageReportResponse>("taobao.qimen.returnpackage.report");
     response_fits::<StationTmsAsyncResponse>("taobao.logistics.station.tms.async");
-    response_fits::<TradeorderCallbackResponse>("alibaba.cainiao.whc.warehouse.tradeorder.callback");
+    response_fits::<TradeorderCallbackResponse>(
+        "alibaba.cainiao.whc.warehouse.tradeorder.callback",
+    );
 }
 
 #[test]

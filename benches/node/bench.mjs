@@ -305,7 +305,7 @@ const results = {};
     { id: 'describe-json', fn: () => JSON.parse(describeJson) },
   ]);
   for (const [k, v] of Object.entries(c)) results[`crossing.${k}`] = v;
-  console.log('\nthe crossing itself (serde-wasm-bindgen both ways)');
+  console.log('\nthe crossing itself (JSON text both ways: JSON.stringify in, JSON.parse out)');
   console.log(table(['call', 'time', 'note'], [
     ['sign({}, secret, "md5")', fmtNs(c['sign-empty'].ns), 'a call with almost nothing to convert'],
     [`sign(${n} params, secret, "md5")`, fmtNs(c['sign-params'].ns), `${fmtNs((c['sign-params'].ns - c['sign-empty'].ns) / n)} per object property into Rust`],
