@@ -16,6 +16,8 @@ use serde_json::{Map, Value};
 /// Deepest element nesting read or written (the platform's answers nest a
 /// few levels; this bounds the recursion of the typing pass).
 pub const MAX_DEPTH: usize = 64;
+/// Most attributes read on one element.
+const MAX_ATTRIBUTES: usize = 16;
 
 #[derive(Debug, Default)]
 pub struct Element {
@@ -44,7 +46,13 @@ fn element(start: &BytesStart) -> Result<Element, XmlError> {
         .map_err(|e| XmlError::Syntax(e.to_string()))?
         .to_string();
     let mut list = false;
-    for attr in start.attributes() {
+    for (i, attr) in start.attributes().enumerate() {
+        // The platform's elements carry at most `list="true"`.
+        if i == MAX_ATTRIBUTES {
+            return Err(XmlError::Syntax(format!(
+                "<{name}> has more than {MAX_ATTRIBUTES} attributes"
+            )));
+        }
         let attr = attr.map_err(|e| XmlError::Syntax(e.to_string()))?;
         if attr.key.as_ref() == b"list" {
             let value = attr

@@ -352,3 +352,27 @@ fn malformed_xml_bodies_are_xml_errors() {
         assert_eq!(codes, [("", "xml")], "{body}");
     }
 }
+
+#[test]
+fn xml_with_a_huge_attribute_count_is_refused_unread() {
+    let api = top_logistics::api("taobao.qimen.returnpackage.report").unwrap();
+    let attrs: String = (0..10_000).map(|i| format!(" a{i}=\"x\"")).collect();
+    let body = format!("<request{attrs}><order><orderCode>R1</orderCode></order></request>");
+    let parsed = parse_request(api, &body, None, &Options::default());
+    assert_eq!(parsed.payload, Value::Null);
+    assert_eq!(parsed.report.errors[0].code, "xml");
+    assert!(
+        parsed.report.errors[0]
+            .message
+            .contains("more than 16 attributes"),
+        "{}",
+        parsed.report.errors[0].message
+    );
+    // A response too.
+    let r = top_logistics::response::parse_response(
+        api,
+        &format!("<response{attrs}><flag>success</flag></response>"),
+        None,
+    );
+    assert_eq!(r.error.expect("refused").code, "malformed_response");
+}
