@@ -94,7 +94,9 @@ export interface TopClientOptions {
   onRetry?: (info: RetryInfo) => void;
 }
 
-export interface CallOptions {
+/** Per call; the client's own settings (`gateway` ... `session`) can be overridden here. */
+export interface CallOptions
+  extends Pick<TopClientOptions, 'gateway' | 'signMethod' | 'format' | 'timeoutMs' | 'retries' | 'customerId' | 'session'> {
   /** Return the signed request instead of sending it. */
   dryRun?: boolean;
   /**
@@ -105,13 +107,6 @@ export interface CallOptions {
   /** Fixed for every attempt (default: now, fresh on each attempt). */
   timestamp?: number | string | Date;
   signal?: AbortSignalLike;
-  gateway?: string | { top?: string; qimen?: string };
-  signMethod?: 'md5' | 'hmac' | 'hmac-sha256';
-  format?: WireFormat;
-  timeoutMs?: number;
-  retries?: number;
-  customerId?: string;
-  session?: string;
   partnerId?: string;
   targetAppKey?: string;
   simplify?: boolean;
