@@ -177,7 +177,7 @@ fn main() {
         let ident = path.file_stem().unwrap().to_string_lossy().to_uppercase();
         let params = fold(&api.fields, path);
         let response = fold(&api.response.fields, path);
-        serde_json_check(&api.example, path);
+        check_example_shape(&api.example, path);
         emit_api(&mut apis, &ident, &api, &params, &response);
         emit_types(
             &mut types,
@@ -226,7 +226,7 @@ fn main() {
     std::fs::write(Path::new(&out).join("payloads_ts.rs"), section).unwrap();
 }
 
-fn serde_json_check(text: &str, path: &Path) {
+fn check_example_shape(text: &str, path: &Path) {
     // The example must at least be balanced JSON-looking text; the real
     // check is the test that validates it.
     assert!(

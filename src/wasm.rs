@@ -60,7 +60,7 @@ pub fn sample(
 ) -> Result<JsValue, JsValue> {
     let api = find_api(&api)?;
     let o: Now = optional(options, "options")?;
-    let now = o.now.map_or_else(crate::time::now_ms, |n| n as i64);
+    let now = validate_options(o.now).now_ms;
     to_js(&crate::sample::sample(api, now))
 }
 
@@ -82,10 +82,7 @@ pub fn validate(
 ) -> Result<JsValue, JsValue> {
     let api = find_api(&api)?;
     let o: ValidateOptions = optional(options, "options")?;
-    let mut opts = crate::validate::Options::default();
-    if let Some(now) = o.now {
-        opts.now_ms = now as i64;
-    }
+    let mut opts = validate_options(o.now);
     if let Some(limits) = o.limits {
         opts.limits = limits;
     }
@@ -122,10 +119,7 @@ pub fn validate_lines(
         Some(name) => Some(find_api(&JsValue::from_str(name))?),
         None => None,
     };
-    let mut opts = crate::validate::Options::default();
-    if let Some(now) = o.now {
-        opts.now_ms = now as i64;
-    }
+    let opts = validate_options(o.now);
     let batch = crate::validate::validate_lines(
         &text,
         api,
@@ -227,10 +221,7 @@ pub fn parse_request(
 ) -> Result<JsValue, JsValue> {
     let api = find_api(&api)?;
     let o: RequestFormat = optional(options, "options")?;
-    let mut opts = crate::validate::Options::default();
-    if let Some(now) = o.now {
-        opts.now_ms = now as i64;
-    }
+    let opts = validate_options(o.now);
     let body = string_arg(&body, "body")?;
     to_js(&crate::request::parse_request(api, &body, o.format, &opts))
 }
@@ -288,6 +279,15 @@ fn optional_string(value: &JsValue, what: &str) -> Result<Option<String>, JsValu
         return Ok(None);
     }
     string_arg(value, what).map(Some)
+}
+
+/// Validation options at `now` (epoch milliseconds; default the clock).
+fn validate_options(now: Option<f64>) -> crate::validate::Options {
+    let mut opts = crate::validate::Options::default();
+    if let Some(now) = now {
+        opts.now_ms = now as i64;
+    }
+    opts
 }
 
 fn find_api(name: &JsValue) -> Result<&'static Api, JsValue> {
