@@ -716,14 +716,20 @@ async function validateNdjson({ lang, api, file, values }) {
   const issue = (code, message, messageZh = message) => ({ path: '', code, message, messageZh });
 
   // Lines are validated in chunks inside the core (validateLines): a batch
-  // pays the JS/wasm crossing once per chunk, not once per line.
+  // pays the JS/wasm crossing once per chunk, not once per line. They stay
+  // bytes: the core decodes them, nothing is decoded in JavaScript.
   const CHUNK_BYTES = 1 << 20;
+  const NEWLINE = Buffer.from('\n');
   let pending = [];
   let pendingBytes = 0;
   let pendingFirst = 1;
   const flush = () => {
     if (pending.length === 0) return;
-    const b = tl.validateLines(pending.join('\n'), { api, firstLine: pendingFirst, maxFailures: maxFailures - failures.length });
+    const parts = [];
+    for (const line of pending) parts.push(line, NEWLINE);
+    parts.pop();
+    const bytes = Buffer.concat(parts, pendingBytes + pending.length - 1);
+    const b = tl.validateLines(bytes, { api, firstLine: pendingFirst, maxFailures: maxFailures - failures.length });
     lines = pendingFirst + pending.length - 1;
     valid += b.valid;
     invalid += b.invalid;
@@ -733,10 +739,10 @@ async function validateNdjson({ lang, api, file, values }) {
     pending = [];
     pendingBytes = 0;
   };
-  const check = (lineNo, text) => {
+  const check = (lineNo, bytes) => {
     if (pending.length === 0) pendingFirst = lineNo;
-    pending.push(text);
-    pendingBytes += text.length;
+    pending.push(bytes);
+    pendingBytes += bytes.length;
     if (pendingBytes >= CHUNK_BYTES) flush();
   };
 
@@ -752,7 +758,7 @@ async function validateNdjson({ lang, api, file, values }) {
       fail(lineNo, [issue('line_too_long', MSG.en.lineTooLong(maxLine), MSG.zh.lineTooLong(maxLine))]);
     } else {
       const buf = carry.length === 1 ? carry[0] : Buffer.concat(carry, carryLen);
-      if (!(last && buf.length === 0)) check(lineNo, buf.toString('utf8'));
+      if (!(last && buf.length === 0)) check(lineNo, buf);
       else lineNo -= 1;
     }
     carry = [];

@@ -104,16 +104,25 @@ struct LinesOptions {
 }
 
 /// Many NDJSON lines in one call (a batch pays the crossing once per chunk):
-/// counts, errors per code and the first failing lines.
+/// counts, errors per code and the first failing lines. The lines may be
+/// UTF-8 bytes as read from a file or socket (invalid sequences become
+/// U+FFFD, as `Buffer.toString` would make them).
 #[wasm_bindgen(js_name = validateLines, unchecked_return_type = "Batch")]
 pub fn validate_lines(
-    #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string | Uint8Array")] text: JsValue,
     #[wasm_bindgen(
         unchecked_param_type = "{ api?: ApiName; firstLine?: number; maxFailures?: number; now?: number }"
     )]
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let text = string_arg(&text, "text")?;
+    // Bytes cross with one memory copy; a string is encoded on the way.
+    let text = match text.dyn_ref::<js_sys::Uint8Array>() {
+        Some(bytes) => match String::from_utf8(bytes.to_vec()) {
+            Ok(text) => text,
+            Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+        },
+        None => string_arg(&text, "text")?,
+    };
     let o: LinesOptions = optional(options, "options")?;
     let api = match &o.api {
         Some(name) => Some(find_api(&JsValue::from_str(name))?),
@@ -283,11 +292,12 @@ fn optional_string(value: &JsValue, what: &str) -> Result<Option<String>, JsValu
 
 /// Validation options at `now` (epoch milliseconds; default the clock).
 fn validate_options(now: Option<f64>) -> crate::validate::Options {
-    let mut opts = crate::validate::Options::default();
-    if let Some(now) = now {
-        opts.now_ms = now as i64;
+    crate::validate::Options {
+        // The clock is a call into JavaScript: only when `now` is not given.
+        now_ms: now.map_or_else(crate::time::now_ms, |now| now as i64),
+        limits: Limits::default(),
+        messages: true,
     }
-    opts
 }
 
 fn find_api(name: &JsValue) -> Result<&'static Api, JsValue> {

@@ -70,6 +70,11 @@ for (const [kind, top] of [['import', esm], ['require', cjs]]) {
   test(`${kind}: validateLines() gives the native batch verdict`, () => {
     const b = answers.batch;
     assert.deepEqual(plain(top.validateLines(b.text, b.options)), b.answer);
+    // The same lines as UTF-8 bytes (what the CLI hands over), and bytes
+    // that are not UTF-8 decoded the way Buffer.toString decodes them.
+    assert.deepEqual(plain(top.validateLines(new TextEncoder().encode(b.text), b.options)), b.answer);
+    const broken = Buffer.concat([Buffer.from(b.text.split('\n')[0]), Buffer.from([0xff, 0x0a, 0xe4, 0xb8])]);
+    assert.deepEqual(plain(top.validateLines(broken, b.options)), plain(top.validateLines(broken.toString('utf8'), b.options)));
     assert.equal(b.answer.invalid > 0 && b.answer.valid > 0 && b.answer.blank, 1);
   });
 
