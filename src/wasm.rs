@@ -64,12 +64,51 @@ pub fn sample(
     to_js(&crate::sample::sample(api, now))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Default)]
 struct ValidateOptions {
     /// Epoch milliseconds the time checks compare with (default now).
     now: Option<f64>,
     limits: Option<Limits>,
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `validate`'s options read property by property: the common `{ now }`
+    /// then costs two property reads instead of a JSON round trip.
+    type ValidateOptionsObject;
+    #[wasm_bindgen(method, getter, catch)]
+    fn now(this: &ValidateOptionsObject) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(method, getter, catch)]
+    fn limits(this: &ValidateOptionsObject) -> Result<JsValue, JsValue>;
+}
+
+fn validate_options_of(options: &JsValue) -> Result<ValidateOptions, JsValue> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(ValidateOptions::default());
+    }
+    let bad = || bad_argument("options", "options: expected an object { now?, limits? }");
+    if !options.is_object() || js_sys::Array::is_array(options) {
+        return Err(bad());
+    }
+    let object: &ValidateOptionsObject = options.unchecked_ref();
+    let now = object.now().map_err(|_| bad())?;
+    let now = match now.as_f64() {
+        Some(ms) => Some(ms),
+        None if now.is_undefined() || now.is_null() => None,
+        None => {
+            return Err(bad_argument(
+                "options",
+                "options.now: expected epoch milliseconds",
+            ))
+        }
+    };
+    let limits = object.limits().map_err(|_| bad())?;
+    let limits = if limits.is_undefined() || limits.is_null() {
+        None
+    } else {
+        Some(from_js(limits, "options.limits")?)
+    };
+    Ok(ValidateOptions { now, limits })
 }
 
 /// Every problem of a payload (an object or JSON text) at once.
@@ -81,12 +120,12 @@ pub fn validate(
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let api = find_api(&api)?;
-    let o: ValidateOptions = optional(options, "options")?;
+    let o = validate_options_of(&options)?;
     let mut opts = validate_options(o.now);
     if let Some(limits) = o.limits {
         opts.limits = limits;
     }
-    let text = match payload.as_string() {
+    let text = match text_of(&payload) {
         Some(text) => text,
         None => json_text(&payload, "payload")?,
     };
@@ -121,7 +160,7 @@ pub fn validate_lines(
             Ok(text) => text,
             Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
         },
-        None => string_arg(&text, "text")?,
+        None => text_arg(&text, "text")?,
     };
     let o: LinesOptions = optional(options, "options")?;
     let api = match &o.api {
@@ -231,7 +270,7 @@ pub fn parse_request(
     let api = find_api(&api)?;
     let o: RequestFormat = optional(options, "options")?;
     let opts = validate_options(o.now);
-    let body = string_arg(&body, "body")?;
+    let body = text_arg(&body, "body")?;
     to_js(&crate::request::parse_request(api, &body, o.format, &opts))
 }
 
@@ -269,7 +308,7 @@ pub fn parse_response(
 ) -> Result<JsValue, JsValue> {
     let api = find_api(&api)?;
     let o: ResponseFormat = optional(options, "options")?;
-    let text = string_arg(&text, "text")?;
+    let text = text_arg(&text, "text")?;
     to_js(&crate::response::parse_response(api, &text, o.format))
 }
 
@@ -280,6 +319,54 @@ fn string_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
     value
         .as_string()
         .ok_or_else(|| bad_argument(what, &format!("{what}: expected a string")))
+}
+
+/// A string argument that is usually long (a payload, a body): copied with
+/// [`text_of`].
+fn text_arg(value: &JsValue, what: &str) -> Result<String, JsValue> {
+    text_of(value).ok_or_else(|| bad_argument(what, &format!("{what}: expected a string")))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The engine's UTF-8 encoder; lone surrogates become U+FFFD, so what
+    /// it writes is always valid UTF-8.
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, text: &JsValue, into: &js_sys::Uint8Array) -> Written;
+    type Written;
+    #[wasm_bindgen(method, getter)]
+    fn written(this: &Written) -> usize;
+}
+
+thread_local! {
+    static UTF8: TextEncoder = TextEncoder::new();
+}
+
+/// A JS string's text, `None` for anything else. wasm-bindgen's own copy
+/// (`as_string`) writes ASCII one character at a time in JavaScript, which is
+/// fastest for short strings; a payload-sized one is copied by the engine's
+/// encoder instead (about 0.6 µs less for 400 characters).
+fn text_of(value: &JsValue) -> Option<String> {
+    let text: &js_sys::JsString = value.dyn_ref()?;
+    let units = text.length() as usize;
+    // A UTF-16 unit never takes more than 3 bytes of UTF-8.
+    let mut bytes = Vec::<u8>::new();
+    if units < 128 || bytes.try_reserve_exact(units * 3).is_err() {
+        return value.as_string();
+    }
+    // SAFETY: the view covers the vector's spare capacity and is gone before
+    // the vector is touched again; nothing in between allocates in wasm
+    // memory (which could grow it and detach the view).
+    let written = unsafe {
+        let view = js_sys::Uint8Array::view_mut_raw(bytes.as_mut_ptr(), bytes.capacity());
+        UTF8.with(|utf8| utf8.encode_into(value, &view).written())
+    };
+    // SAFETY: encodeInto initialised `written` bytes, never more than the view.
+    unsafe { bytes.set_len(written.min(bytes.capacity())) };
+    String::from_utf8(bytes).ok()
 }
 
 /// An optional string argument: `undefined` and `null` are `None`.
@@ -321,7 +408,7 @@ fn find_api(name: &JsValue) -> Result<&'static Api, JsValue> {
 
 /// A payload given as an object or as JSON text.
 fn payload_value(payload: JsValue) -> Result<serde_json::Value, JsValue> {
-    match payload.as_string() {
+    match text_of(&payload) {
         Some(text) => serde_json::from_str(&text)
             .map_err(|e| bad_argument("payload", &format!("payload: {e}"))),
         None => from_js(payload, "payload"),
@@ -424,7 +511,7 @@ fn unquoted(message: &str) -> String {
 /// what JSON cannot hold (cycles, BigInt) is a `TypeError`.
 fn json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
     match js_sys::JSON::stringify(value) {
-        Ok(s) => Ok(s.as_string().unwrap_or_else(|| "null".to_string())),
+        Ok(s) => Ok(text_of(&s).unwrap_or_else(|| "null".to_string())),
         Err(e) => {
             let detail = e
                 .dyn_ref::<js_sys::Error>()
