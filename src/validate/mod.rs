@@ -135,7 +135,8 @@ struct Ctx<'o> {
 impl<'o> Ctx<'o> {
     fn new(api: &Api, opts: &'o Options) -> Self {
         Ctx {
-            path: String::new(),
+            // Room for any ordinary path: no regrowth while walking.
+            path: String::with_capacity(128),
             errors: Vec::new(),
             warnings: Vec::new(),
             opts,
@@ -148,7 +149,8 @@ impl<'o> Ctx<'o> {
     fn push(&mut self, token: &str) -> usize {
         let mark = self.path.len();
         self.path.push('/');
-        if !token.contains(['~', '/']) {
+        // A byte scan: a `char` pattern decodes every character.
+        if !token.bytes().any(|b| b == b'~' || b == b'/') {
             // The common case, copied whole (this runs for every key).
             self.path.push_str(token);
             return mark;
@@ -160,6 +162,14 @@ impl<'o> Ctx<'o> {
                 c => self.path.push(c),
             }
         }
+        mark
+    }
+
+    /// Appends a spec name (build.rs checks none needs escaping).
+    fn push_name(&mut self, name: &str) -> usize {
+        let mark = self.path.len();
+        self.path.push('/');
+        self.path.push_str(name);
         mark
     }
 
@@ -211,14 +221,15 @@ impl<'o> Ctx<'o> {
 }
 
 /// What the parent needs to know about one child after walking it.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Seen {
     /// Present with a value that will be sent (not null, blank or a placeholder).
     present: bool,
     /// For objects: bit i set when child i is present.
     children: u64,
-    /// The text of an enumerated string, for cross-field rules.
-    text: Option<String>,
+    /// The enum value an enumerated field holds, for cross-field rules
+    /// (build.rs checks that they only compare with enum values).
+    value: Option<&'static str>,
 }
 
 impl Seen {
@@ -355,14 +366,20 @@ fn walk_object<'de, A: MapAccess<'de>>(
         return Ok(0);
     }
     ctx.depth += 1;
-    let mut seen = vec![None::<Seen>; fields.len()];
+    // Bit i: field i was given / holds a value that will be sent (build.rs
+    // keeps objects under 64 fields).
+    let (mut given, mut present) = (0u64, 0u64);
+    // What the cross-field rules read; most objects have no rules.
+    let mut details: Vec<(usize, Seen)> = Vec::new();
+    let mut hint = 0;
     while let Some(Key(key)) = map.next_key::<Key>()? {
-        let mark = ctx.push(&key);
-        match fields
-            .iter()
-            .position(|f| f.name == key || f.aliases.contains(&&*key))
-        {
-            Some(i) if seen[i].is_some() => {
+        let found = field_index(fields, &key, hint);
+        let mark = match found {
+            Some(_) => ctx.push_name(&key),
+            None => ctx.push(&key),
+        };
+        match found {
+            Some(i) if given & (1 << i) != 0 => {
                 ctx.report(Level::Error, Problem::DuplicateKey, Some(&fields[i]));
                 map.next_value::<IgnoredAny>()?;
             }
@@ -376,7 +393,7 @@ fn walk_object<'de, A: MapAccess<'de>>(
                     Some(f),
                 );
                 map.next_value::<IgnoredAny>()?;
-                seen[i] = Some(Seen::default());
+                given |= 1 << i;
             }
             Some(i) => {
                 let s = map.next_value_seed(ValueSeed {
@@ -385,7 +402,14 @@ fn walk_object<'de, A: MapAccess<'de>>(
                     element: false,
                     container,
                 })?;
-                seen[i] = Some(s);
+                given |= 1 << i;
+                if s.present {
+                    present |= 1 << i;
+                    if !rules.is_empty() && (s.children != 0 || s.value.is_some()) {
+                        details.push((i, s));
+                    }
+                }
+                hint = i + 1;
             }
             None => {
                 let suggestion = closest(fields, &key);
@@ -420,30 +444,46 @@ fn walk_object<'de, A: MapAccess<'de>>(
     }
     ctx.depth -= 1;
 
-    let mut children = 0u64;
     for (i, f) in fields.iter().enumerate() {
-        match &seen[i] {
-            Some(s) if s.present => children |= 1 << i,
-            Some(_) if f.misplaced.is_some() => {}
-            _ => {
-                if let (Some(level), None) = (f.required, f.misplaced) {
-                    let mark = ctx.push(f.name);
-                    ctx.report(level, Problem::Required, Some(f));
-                    ctx.pop(mark);
-                }
-            }
+        // A misplaced field is never sent, so never required here.
+        if let (Some(level), None, 0) = (f.required, f.misplaced, present & (1 << i)) {
+            let mark = ctx.push_name(f.name);
+            ctx.report(level, Problem::Required, Some(f));
+            ctx.pop(mark);
         }
     }
     for rule in rules {
-        check_rule(ctx, rule, fields, &seen);
+        check_rule(ctx, rule, fields, present, &details);
     }
-    Ok(children)
+    Ok(present)
 }
 
-fn check_rule(ctx: &mut Ctx, rule: &'static Rule, fields: &'static [Field], seen: &[Option<Seen>]) {
-    let present = |name: &str| -> Option<&Seen> {
+/// The index of the field named `key` (or aliased so), trying `hint` first:
+/// keys mostly come in the spec's order. Names are unique (build.rs), so the
+/// hinted match is the only one.
+fn field_index(fields: &[Field], key: &str, hint: usize) -> Option<usize> {
+    let named = |f: &Field| f.name == key || f.aliases.contains(&key);
+    if fields.get(hint).is_some_and(named) {
+        return Some(hint);
+    }
+    fields.iter().position(named)
+}
+
+fn check_rule(
+    ctx: &mut Ctx,
+    rule: &'static Rule,
+    fields: &'static [Field],
+    present: u64,
+    details: &[(usize, Seen)],
+) {
+    let present = |name: &str| -> Option<Seen> {
         let i = fields.iter().position(|f| f.name == name)?;
-        seen[i].as_ref().filter(|s| s.present)
+        (present & (1 << i) != 0).then(|| {
+            details
+                .iter()
+                .find(|(j, _)| *j == i)
+                .map_or(Seen::present(), |(_, s)| *s)
+        })
     };
     match *rule {
         Rule::AtLeastOne {
@@ -462,7 +502,7 @@ fn check_rule(ctx: &mut Ctx, rule: &'static Rule, fields: &'static [Field], seen
             level,
             doc,
         } => {
-            if present(when).and_then(|s| s.text.as_deref()) != Some(equals) {
+            if present(when).and_then(|s| s.value) != Some(equals) {
                 return;
             }
             let (head, tail) = then.split_once('.').unwrap_or((then, ""));
@@ -488,9 +528,13 @@ fn check_rule(ctx: &mut Ctx, rule: &'static Rule, fields: &'static [Field], seen
 /// The nearest known name to a misspelt one, if any is near.
 fn closest(fields: &'static [Field], key: &str) -> Option<&'static str> {
     let trimmed = key.trim();
+    let len = trimmed.chars().count();
     fields
         .iter()
         .filter(|f| f.misplaced.is_none())
+        // The distance is at least the difference in length: names that far
+        // off are never near enough, so skip computing it.
+        .filter(|f| f.name.chars().count().abs_diff(len) <= 2.max(f.name.len() / 4))
         .map(|f| {
             let d = if f.name.eq_ignore_ascii_case(trimmed) {
                 0
@@ -678,7 +722,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         Ok(Seen {
             present: true,
             children,
-            text: None,
+            value: None,
         })
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Seen, A::Error> {
@@ -803,7 +847,8 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
         // The SDKs drop blank values: to the gateway this field is missing.
         return Seen::default();
     }
-    if ctx.xml && !s.chars().all(crate::xml::is_xml_char) {
+    let ascii = s.is_ascii();
+    if ctx.xml && !xml_text(s, ascii) {
         // The XML body drops them; what is left may be nothing at all.
         let kept: String = s.chars().filter(|c| crate::xml::is_xml_char(*c)).collect();
         ctx.report(Level::Warning, Problem::XmlChars, Some(f));
@@ -811,7 +856,7 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
             return Seen::default();
         }
     }
-    let len = s.chars().count();
+    let len = if ascii { s.len() } else { s.chars().count() };
     if let Some(max) = f.max_length.filter(|m| len > *m as usize) {
         ctx.report(
             Level::Error,
@@ -890,13 +935,25 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
         };
         ctx.report(level, problem, Some(f));
     }
-    if shaped && !f.enum_values.is_empty() && !f.enum_values.iter().any(|e| e.value == s) {
+    let value = f.enum_values.iter().find(|e| e.value == s).map(|e| e.value);
+    if shaped && !f.enum_values.is_empty() && value.is_none() {
         ctx.report(f.enum_level, Problem::enum_miss(f, s), Some(f));
     }
     Seen {
         present: true,
         children: 0,
-        text: (!f.enum_values.is_empty()).then(|| s.to_string()),
+        value,
+    }
+}
+
+/// Whether XML 1.0 can carry every character of `s`.
+fn xml_text(s: &str, ascii: bool) -> bool {
+    if ascii {
+        // Below U+0080 only the C0 controls other than tab, LF and CR are out.
+        s.bytes()
+            .all(|b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
+    } else {
+        s.chars().all(crate::xml::is_xml_char)
     }
 }
 
@@ -913,10 +970,13 @@ fn carrier_by_name(f: &'static Field, s: &str) -> Option<&'static str> {
 }
 
 fn check_int(ctx: &mut Ctx, f: &'static Field, v: i64) -> Seen {
+    let mut value = None;
     if !f.enum_values.is_empty() {
-        let text = v.to_string();
-        if !f.enum_values.iter().any(|e| e.value == text) {
-            ctx.report(f.enum_level, Problem::enum_miss(f, &text), Some(f));
+        let mut buf = [0; 20];
+        let text = int_text(v, &mut buf);
+        value = f.enum_values.iter().find(|e| e.value == text).map(|e| e.value);
+        if value.is_none() {
+            ctx.report(f.enum_level, Problem::enum_miss(f, text), Some(f));
         }
     }
     if f.min.is_some_and(|m| v < m) || f.max.is_some_and(|m| v > m) {
@@ -945,8 +1005,28 @@ fn check_int(ctx: &mut Ctx, f: &'static Field, v: i64) -> Seen {
     Seen {
         present: true,
         children: 0,
-        text: (!f.enum_values.is_empty()).then(|| v.to_string()),
+        value,
     }
+}
+
+/// `v` in decimal, as `to_string` writes it, without allocating (20 bytes
+/// hold `i64::MIN`).
+fn int_text(v: i64, buf: &mut [u8; 20]) -> &str {
+    let mut n = v.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    std::str::from_utf8(&buf[at..]).expect("ASCII digits")
 }
 
 /// A string that must hold a JSON object: walked with the same machinery,
@@ -973,7 +1053,7 @@ fn check_json(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
         Ok(Ok(children)) => Seen {
             present: true,
             children,
-            text: None,
+            value: None,
         },
         Ok(Err(got)) => {
             ctx.report(
@@ -1050,5 +1130,15 @@ impl<'de> Visitor<'de> for JsonObjectSeed<'_, '_> {
     }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(Err("null"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn int_text_is_to_string() {
+        for v in [0, 7, -7, 10, 1_700_000_000_000, i64::MAX, i64::MIN] {
+            assert_eq!(super::int_text(v, &mut [0; 20]), v.to_string());
+        }
     }
 }
