@@ -261,7 +261,9 @@ fn fold(defs: &[FieldDef], file: &Path) -> Vec<Node> {
         // fields fit the bits of a u64 (src/validate/mod.rs).
         for n in std::iter::once(&name).chain(&def.aliases) {
             assert!(
-                !level.iter().any(|o| o.name == *n || o.def.aliases.contains(n)),
+                !level
+                    .iter()
+                    .any(|o| o.name == *n || o.def.aliases.contains(n)),
                 "{}: {} declared twice",
                 file.display(),
                 def.path

@@ -620,12 +620,12 @@ impl ValueSeed<'_, '_> {
         }
     }
 
-    fn on_int(mut self, v: i64, text: &dyn Fn() -> String) -> Seen {
+    fn on_int(mut self, v: i64) -> Seen {
         match self.field.kind {
             Kind::Int => check_int(self.ctx, self.field, v),
             Kind::String => {
                 self.lenient("number");
-                check_string(self.ctx, self.field, &text())
+                check_string(self.ctx, self.field, int_text(v, &mut [0; 20]))
             }
             _ => self.wrong_type("number"),
         }
@@ -641,12 +641,15 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         Ok(self.on_str(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Seen, E> {
-        Ok(self.on_int(v, &|| v.to_string()))
+        Ok(self.on_int(v))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Seen, E> {
+    fn visit_u64<E>(mut self, v: u64) -> Result<Seen, E> {
         match i64::try_from(v) {
-            Ok(i) => Ok(self.on_int(i, &|| v.to_string())),
-            Err(_) if self.field.kind == Kind::String => Ok(self.on_int(0, &|| v.to_string())),
+            Ok(i) => Ok(self.on_int(i)),
+            Err(_) if self.field.kind == Kind::String => {
+                self.lenient("number");
+                Ok(check_string(self.ctx, self.field, &v.to_string()))
+            }
             Err(_) => {
                 let field = self.field;
                 self.ctx.report(
@@ -665,7 +668,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
     fn visit_f64<E>(mut self, v: f64) -> Result<Seen, E> {
         match self.field.kind {
             Kind::Int if v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 => {
-                Ok(self.on_int(v as i64, &|| v.to_string()))
+                Ok(self.on_int(v as i64))
             }
             Kind::String => {
                 self.lenient("number");
@@ -974,7 +977,11 @@ fn check_int(ctx: &mut Ctx, f: &'static Field, v: i64) -> Seen {
     if !f.enum_values.is_empty() {
         let mut buf = [0; 20];
         let text = int_text(v, &mut buf);
-        value = f.enum_values.iter().find(|e| e.value == text).map(|e| e.value);
+        value = f
+            .enum_values
+            .iter()
+            .find(|e| e.value == text)
+            .map(|e| e.value);
         if value.is_none() {
             ctx.report(f.enum_level, Problem::enum_miss(f, text), Some(f));
         }
