@@ -91,7 +91,12 @@ impl Default for Options {
 
 /// Validates JSON text.
 pub fn validate_json(api: &Api, text: &str, opts: &Options) -> Report {
-    let mut ctx = Ctx::new(api, opts);
+    walk_json(api, text, opts, true)
+}
+
+/// `validate_json`, keeping warnings or not (batches count errors only).
+fn walk_json(api: &Api, text: &str, opts: &Options, warnings: bool) -> Report {
+    let mut ctx = Ctx::new(api, opts, warnings);
     if text.len() > opts.limits.max_bytes {
         ctx.report(
             Level::Error,
@@ -112,7 +117,7 @@ pub fn validate_json(api: &Api, text: &str, opts: &Options) -> Report {
 
 /// Validates a payload from any serde deserializer (a `&serde_json::Value`, ...).
 pub fn validate_with<'de, D: Deserializer<'de>>(api: &Api, payload: D, opts: &Options) -> Report {
-    let mut ctx = Ctx::new(api, opts);
+    let mut ctx = Ctx::new(api, opts, true);
     let walked = RootSeed { ctx: &mut ctx, api }.deserialize(payload);
     ctx.finish_with(walked)
 }
@@ -127,19 +132,22 @@ struct Ctx<'o> {
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
     opts: &'o Options,
+    /// Whether warnings are kept at all.
+    keep_warnings: bool,
     depth: usize,
     /// Qimen bodies are XML, which cannot carry some characters.
     xml: bool,
 }
 
 impl<'o> Ctx<'o> {
-    fn new(api: &Api, opts: &'o Options) -> Self {
+    fn new(api: &Api, opts: &'o Options, keep_warnings: bool) -> Self {
         Ctx {
             // Room for any ordinary path: no regrowth while walking.
             path: String::with_capacity(128),
             errors: Vec::new(),
             warnings: Vec::new(),
             opts,
+            keep_warnings,
             depth: 0,
             xml: api.protocol == Protocol::Qimen,
         }
@@ -184,7 +192,16 @@ impl<'o> Ctx<'o> {
         self.path.truncate(mark);
     }
 
+    /// Whether an issue of this level is kept with its messages: what only
+    /// feeds the messages (suggestions) is worth working out.
+    fn renders(&self, level: Level) -> bool {
+        self.opts.messages && (level == Level::Error || self.keep_warnings)
+    }
+
     fn report(&mut self, level: Level, problem: Problem, field: Option<&Field>) {
+        if level == Level::Warning && !self.keep_warnings {
+            return;
+        }
         let issue = if self.opts.messages {
             problem.into_issue(self.path.clone(), field)
         } else {
@@ -412,11 +429,15 @@ fn walk_object<'de, A: MapAccess<'de>>(
                 hint = i + 1;
             }
             None => {
-                let suggestion = closest(fields, &key);
                 let level = if matches!(container, Container::Json { .. }) {
                     Level::Warning
                 } else {
                     Level::Error
+                };
+                let suggestion = if ctx.renders(level) {
+                    closest(fields, &key)
+                } else {
+                    None
                 };
                 ctx.report(level, Problem::UnknownField { suggestion }, None);
                 if container
@@ -932,7 +953,11 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
             Problem::Format { format, hint } if carrier_name => Problem::CarrierName {
                 format,
                 hint,
-                suggestion: carrier_by_name(f, s),
+                suggestion: if ctx.renders(level) {
+                    carrier_by_name(f, s)
+                } else {
+                    None
+                },
             },
             p => p,
         };
@@ -940,7 +965,7 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
     }
     let value = f.enum_values.iter().find(|e| e.value == s).map(|e| e.value);
     if shaped && !f.enum_values.is_empty() && value.is_none() {
-        ctx.report(f.enum_level, Problem::enum_miss(f, s), Some(f));
+        enum_miss(ctx, f, s);
     }
     Seen {
         present: true,
@@ -958,6 +983,20 @@ fn xml_text(s: &str, ascii: bool) -> bool {
     } else {
         s.chars().all(crate::xml::is_xml_char)
     }
+}
+
+fn enum_miss(ctx: &mut Ctx, f: &'static Field, actual: &str) {
+    let problem = if ctx.renders(f.enum_level) {
+        Problem::enum_miss(f, actual)
+    } else {
+        // Only its code will be kept: no suggestion, no copy of the text.
+        Problem::Enum {
+            allowed: f.enum_values,
+            actual: String::new(),
+            suggestion: None,
+        }
+    };
+    ctx.report(f.enum_level, problem, Some(f));
 }
 
 /// The code of a carrier named in Chinese: `顺丰` or `顺丰速运` -> `SF`. Only for
@@ -983,7 +1022,7 @@ fn check_int(ctx: &mut Ctx, f: &'static Field, v: i64) -> Seen {
             .find(|e| e.value == text)
             .map(|e| e.value);
         if value.is_none() {
-            ctx.report(f.enum_level, Problem::enum_miss(f, text), Some(f));
+            enum_miss(ctx, f, text);
         }
     }
     if f.min.is_some_and(|m| v < m) || f.max.is_some_and(|m| v > m) {
