@@ -549,24 +549,54 @@ fn check_rule(
 /// The nearest known name to a misspelt one, if any is near.
 fn closest(fields: &'static [Field], key: &str) -> Option<&'static str> {
     let trimmed = key.trim();
-    let len = trimmed.chars().count();
     fields
         .iter()
         .filter(|f| f.misplaced.is_none())
-        // The distance is at least the difference in length: names that far
-        // off are never near enough, so skip computing it.
-        .filter(|f| f.name.chars().count().abs_diff(len) <= 2.max(f.name.len() / 4))
-        .map(|f| {
+        .filter_map(|f| {
             let d = if f.name.eq_ignore_ascii_case(trimmed) {
                 0
             } else {
-                strsim::levenshtein(f.name, trimmed)
+                levenshtein_within(trimmed, f.name, 2.max(f.name.len() / 4))?
             };
-            (d, f.name)
+            Some((d, f.name))
         })
-        .filter(|(d, name)| *d <= 2.max(name.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, name)| name)
+}
+
+/// `strsim::levenshtein(a, b)` (over characters) when it is at most `max`:
+/// most names are far from a misspelt key, and a row of the table with every
+/// cell past `max` (or lengths too different) proves it early.
+fn levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    if a.is_ascii() && b.is_ascii() {
+        return bounded_levenshtein(a.as_bytes(), b.as_bytes(), max);
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    bounded_levenshtein(&a, &b, max)
+}
+
+fn bounded_levenshtein<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        // row holds the previous row; `diag` and `left` walk along it.
+        let (mut diag, mut left) = (i, i + 1);
+        row[0] = left;
+        let mut best = left;
+        for (cb, cell) in b.iter().zip(&mut row[1..]) {
+            let d = (diag + usize::from(ca != cb)).min(*cell + 1).min(left + 1);
+            diag = *cell;
+            *cell = d;
+            left = d;
+            best = best.min(d);
+        }
+        if best > max {
+            return None;
+        }
+    }
+    Some(row[b.len()]).filter(|d| *d <= max)
 }
 
 /// One field's value.
@@ -1185,6 +1215,37 @@ mod tests {
     fn int_text_is_to_string() {
         for v in [0, 7, -7, 10, 1_700_000_000_000, i64::MAX, i64::MIN] {
             assert_eq!(super::int_text(v, &mut [0; 20]), v.to_string());
+        }
+    }
+
+    #[test]
+    fn levenshtein_within_agrees_with_strsim() {
+        let words = [
+            "",
+            "a",
+            "cp_code",
+            "cpcode",
+            "CP_CODE",
+            "cp_cod",
+            "receiver_phone",
+            "reciever_phon",
+            "顺丰",
+            "顺丰速运",
+            "openid",
+            "open_id",
+            "mail_no",
+        ];
+        for a in words {
+            for b in words {
+                for max in 0..5 {
+                    let d = strsim::levenshtein(a, b);
+                    assert_eq!(
+                        super::levenshtein_within(a, b, max),
+                        (d <= max).then_some(d),
+                        "{a} {b} {max}"
+                    );
+                }
+            }
         }
     }
 }
