@@ -897,7 +897,7 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
     if too_long(ctx, f, s) {
         return Seen::present();
     }
-    if crate::sign::is_blank(s) {
+    if is_blank(s) {
         // The SDKs drop blank values: to the gateway this field is missing.
         return Seen::default();
     }
@@ -1001,6 +1001,15 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
         present: true,
         children: 0,
         value,
+    }
+}
+
+/// `sign::is_blank`, answered at the first byte for the usual value that
+/// starts with a printable ASCII character (never Java white space).
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b'!'..=b'~') => false,
+        _ => crate::sign::is_blank(s),
     }
 }
 
@@ -1111,7 +1120,7 @@ fn check_json(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
     if too_long(ctx, f, s) {
         return Seen::present();
     }
-    if crate::sign::is_blank(s) {
+    if is_blank(s) {
         return Seen::default();
     }
     // A syntax error leaves the walk mid-way: path and depth are restored
