@@ -183,8 +183,9 @@ impl<'o> Ctx<'o> {
 
     fn push_index(&mut self, i: usize) -> usize {
         let mark = self.path.len();
-        use fmt::Write;
-        let _ = write!(self.path, "/{i}");
+        self.path.push('/');
+        // No list holds more than i64::MAX elements.
+        self.path.push_str(int_text(i as i64, &mut [0; 20]));
         mark
     }
 
