@@ -256,9 +256,28 @@ fn fold(defs: &[FieldDef], file: &Path) -> Vec<Node> {
                 .children;
         }
         let name = parts[parts.len() - 1].to_string();
+        // The validator relies on these: a key matches at most one field,
+        // a known name needs no JSON Pointer escaping, and an object's
+        // fields fit the bits of a u64 (src/validate/mod.rs).
+        for n in std::iter::once(&name).chain(&def.aliases) {
+            assert!(
+                !level
+                    .iter()
+                    .any(|o| o.name == *n || o.def.aliases.contains(n)),
+                "{}: {} declared twice",
+                file.display(),
+                def.path
+            );
+            assert!(
+                !n.contains(['~', '/']),
+                "{}: {}: a name with ~ or /",
+                file.display(),
+                def.path
+            );
+        }
         assert!(
-            !level.iter().any(|n| n.name == name),
-            "{}: {} declared twice",
+            level.len() < 64,
+            "{}: {}: more than 64 fields in one object",
             file.display(),
             def.path
         );
@@ -371,6 +390,18 @@ fn field_expr(n: &Node) -> String {
             )
         })
         .collect();
+    // The validator keeps only the enum value a field matched, for these rules.
+    for r in &d.requires {
+        assert!(
+            n.children
+                .iter()
+                .any(|c| c.name == r.when && c.def.enum_values.iter().any(|e| e.value == r.equals)),
+            "{}: requires: {} = {} is not one of its enum values",
+            d.path,
+            r.when,
+            r.equals
+        );
+    }
     rules.extend(d.requires.iter().map(|r| {
         format!(
             "Rule::Requires {{ when: {:?}, equals: {:?}, then: {:?}, level: {}, doc: {} }}",

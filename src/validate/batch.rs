@@ -2,7 +2,7 @@
 //! large file pays the JS/wasm crossing once per chunk, not once per line.
 //! A line is a payload (when the API is given) or `{"api": ..., "payload": ...}`.
 
-use super::{validate_json, Issue, Options, Problem};
+use super::{walk_json, Issue, Options, Problem};
 use crate::spec::Api;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -74,10 +74,11 @@ pub fn validate_lines(
             continue;
         }
         let errors = match api {
-            Some(api) => validate_json(api, line, opts).errors,
+            // Warnings are not part of a batch's verdict: not even collected.
+            Some(api) => walk_json(api, line, opts, false).errors,
             None => match serde_json::from_str::<Line>(line) {
                 Ok(doc) => match crate::spec::api(&doc.api) {
-                    Some(api) => validate_json(api, doc.payload.get(), opts).errors,
+                    Some(api) => walk_json(api, doc.payload.get(), opts, false).errors,
                     None => vec![Problem::UnknownApi {
                         name: doc.api.into_owned(),
                     }

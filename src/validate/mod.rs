@@ -91,7 +91,12 @@ impl Default for Options {
 
 /// Validates JSON text.
 pub fn validate_json(api: &Api, text: &str, opts: &Options) -> Report {
-    let mut ctx = Ctx::new(api, opts);
+    walk_json(api, text, opts, true)
+}
+
+/// `validate_json`, keeping warnings or not (batches count errors only).
+fn walk_json(api: &Api, text: &str, opts: &Options, warnings: bool) -> Report {
+    let mut ctx = Ctx::new(api, opts, warnings);
     if text.len() > opts.limits.max_bytes {
         ctx.report(
             Level::Error,
@@ -112,7 +117,7 @@ pub fn validate_json(api: &Api, text: &str, opts: &Options) -> Report {
 
 /// Validates a payload from any serde deserializer (a `&serde_json::Value`, ...).
 pub fn validate_with<'de, D: Deserializer<'de>>(api: &Api, payload: D, opts: &Options) -> Report {
-    let mut ctx = Ctx::new(api, opts);
+    let mut ctx = Ctx::new(api, opts, true);
     let walked = RootSeed { ctx: &mut ctx, api }.deserialize(payload);
     ctx.finish_with(walked)
 }
@@ -127,18 +132,22 @@ struct Ctx<'o> {
     errors: Vec<Issue>,
     warnings: Vec<Issue>,
     opts: &'o Options,
+    /// Whether warnings are kept at all.
+    keep_warnings: bool,
     depth: usize,
     /// Qimen bodies are XML, which cannot carry some characters.
     xml: bool,
 }
 
 impl<'o> Ctx<'o> {
-    fn new(api: &Api, opts: &'o Options) -> Self {
+    fn new(api: &Api, opts: &'o Options, keep_warnings: bool) -> Self {
         Ctx {
-            path: String::new(),
+            // Room for any ordinary path: no regrowth while walking.
+            path: String::with_capacity(128),
             errors: Vec::new(),
             warnings: Vec::new(),
             opts,
+            keep_warnings,
             depth: 0,
             xml: api.protocol == Protocol::Qimen,
         }
@@ -148,7 +157,8 @@ impl<'o> Ctx<'o> {
     fn push(&mut self, token: &str) -> usize {
         let mark = self.path.len();
         self.path.push('/');
-        if !token.contains(['~', '/']) {
+        // A byte scan: a `char` pattern decodes every character.
+        if !token.bytes().any(|b| b == b'~' || b == b'/') {
             // The common case, copied whole (this runs for every key).
             self.path.push_str(token);
             return mark;
@@ -163,10 +173,19 @@ impl<'o> Ctx<'o> {
         mark
     }
 
+    /// Appends a spec name (build.rs checks none needs escaping).
+    fn push_name(&mut self, name: &str) -> usize {
+        let mark = self.path.len();
+        self.path.push('/');
+        self.path.push_str(name);
+        mark
+    }
+
     fn push_index(&mut self, i: usize) -> usize {
         let mark = self.path.len();
-        use fmt::Write;
-        let _ = write!(self.path, "/{i}");
+        self.path.push('/');
+        // No list holds more than i64::MAX elements.
+        self.path.push_str(int_text(i as i64, &mut [0; 20]));
         mark
     }
 
@@ -174,7 +193,16 @@ impl<'o> Ctx<'o> {
         self.path.truncate(mark);
     }
 
+    /// Whether an issue of this level is kept with its messages: what only
+    /// feeds the messages (suggestions) is worth working out.
+    fn renders(&self, level: Level) -> bool {
+        self.opts.messages && (level == Level::Error || self.keep_warnings)
+    }
+
     fn report(&mut self, level: Level, problem: Problem, field: Option<&Field>) {
+        if level == Level::Warning && !self.keep_warnings {
+            return;
+        }
         let issue = if self.opts.messages {
             problem.into_issue(self.path.clone(), field)
         } else {
@@ -211,14 +239,15 @@ impl<'o> Ctx<'o> {
 }
 
 /// What the parent needs to know about one child after walking it.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, Copy)]
 struct Seen {
     /// Present with a value that will be sent (not null, blank or a placeholder).
     present: bool,
     /// For objects: bit i set when child i is present.
     children: u64,
-    /// The text of an enumerated string, for cross-field rules.
-    text: Option<String>,
+    /// The enum value an enumerated field holds, for cross-field rules
+    /// (build.rs checks that they only compare with enum values).
+    value: Option<&'static str>,
 }
 
 impl Seen {
@@ -355,14 +384,20 @@ fn walk_object<'de, A: MapAccess<'de>>(
         return Ok(0);
     }
     ctx.depth += 1;
-    let mut seen = vec![None::<Seen>; fields.len()];
+    // Bit i: field i was given / holds a value that will be sent (build.rs
+    // keeps objects under 64 fields).
+    let (mut given, mut present) = (0u64, 0u64);
+    // What the cross-field rules read; most objects have no rules.
+    let mut details: Vec<(usize, Seen)> = Vec::new();
+    let mut hint = 0;
     while let Some(Key(key)) = map.next_key::<Key>()? {
-        let mark = ctx.push(&key);
-        match fields
-            .iter()
-            .position(|f| f.name == key || f.aliases.contains(&&*key))
-        {
-            Some(i) if seen[i].is_some() => {
+        let found = field_index(fields, &key, hint);
+        let mark = match found {
+            Some(_) => ctx.push_name(&key),
+            None => ctx.push(&key),
+        };
+        match found {
+            Some(i) if given & (1 << i) != 0 => {
                 ctx.report(Level::Error, Problem::DuplicateKey, Some(&fields[i]));
                 map.next_value::<IgnoredAny>()?;
             }
@@ -376,7 +411,7 @@ fn walk_object<'de, A: MapAccess<'de>>(
                     Some(f),
                 );
                 map.next_value::<IgnoredAny>()?;
-                seen[i] = Some(Seen::default());
+                given |= 1 << i;
             }
             Some(i) => {
                 let s = map.next_value_seed(ValueSeed {
@@ -385,14 +420,25 @@ fn walk_object<'de, A: MapAccess<'de>>(
                     element: false,
                     container,
                 })?;
-                seen[i] = Some(s);
+                given |= 1 << i;
+                if s.present {
+                    present |= 1 << i;
+                    if !rules.is_empty() && (s.children != 0 || s.value.is_some()) {
+                        details.push((i, s));
+                    }
+                }
+                hint = i + 1;
             }
             None => {
-                let suggestion = closest(fields, &key);
                 let level = if matches!(container, Container::Json { .. }) {
                     Level::Warning
                 } else {
                     Level::Error
+                };
+                let suggestion = if ctx.renders(level) {
+                    closest(fields, &key)
+                } else {
+                    None
                 };
                 ctx.report(level, Problem::UnknownField { suggestion }, None);
                 if container
@@ -420,30 +466,46 @@ fn walk_object<'de, A: MapAccess<'de>>(
     }
     ctx.depth -= 1;
 
-    let mut children = 0u64;
     for (i, f) in fields.iter().enumerate() {
-        match &seen[i] {
-            Some(s) if s.present => children |= 1 << i,
-            Some(_) if f.misplaced.is_some() => {}
-            _ => {
-                if let (Some(level), None) = (f.required, f.misplaced) {
-                    let mark = ctx.push(f.name);
-                    ctx.report(level, Problem::Required, Some(f));
-                    ctx.pop(mark);
-                }
-            }
+        // A misplaced field is never sent, so never required here.
+        if let (Some(level), None, 0) = (f.required, f.misplaced, present & (1 << i)) {
+            let mark = ctx.push_name(f.name);
+            ctx.report(level, Problem::Required, Some(f));
+            ctx.pop(mark);
         }
     }
     for rule in rules {
-        check_rule(ctx, rule, fields, &seen);
+        check_rule(ctx, rule, fields, present, &details);
     }
-    Ok(children)
+    Ok(present)
 }
 
-fn check_rule(ctx: &mut Ctx, rule: &'static Rule, fields: &'static [Field], seen: &[Option<Seen>]) {
-    let present = |name: &str| -> Option<&Seen> {
+/// The index of the field named `key` (or aliased so), trying `hint` first:
+/// keys mostly come in the spec's order. Names are unique (build.rs), so the
+/// hinted match is the only one.
+fn field_index(fields: &[Field], key: &str, hint: usize) -> Option<usize> {
+    let named = |f: &Field| f.name == key || f.aliases.contains(&key);
+    if fields.get(hint).is_some_and(named) {
+        return Some(hint);
+    }
+    fields.iter().position(named)
+}
+
+fn check_rule(
+    ctx: &mut Ctx,
+    rule: &'static Rule,
+    fields: &'static [Field],
+    present: u64,
+    details: &[(usize, Seen)],
+) {
+    let present = |name: &str| -> Option<Seen> {
         let i = fields.iter().position(|f| f.name == name)?;
-        seen[i].as_ref().filter(|s| s.present)
+        (present & (1 << i) != 0).then(|| {
+            details
+                .iter()
+                .find(|(j, _)| *j == i)
+                .map_or(Seen::present(), |(_, s)| *s)
+        })
     };
     match *rule {
         Rule::AtLeastOne {
@@ -462,7 +524,7 @@ fn check_rule(ctx: &mut Ctx, rule: &'static Rule, fields: &'static [Field], seen
             level,
             doc,
         } => {
-            if present(when).and_then(|s| s.text.as_deref()) != Some(equals) {
+            if present(when).and_then(|s| s.value) != Some(equals) {
                 return;
             }
             let (head, tail) = then.split_once('.').unwrap_or((then, ""));
@@ -491,17 +553,51 @@ fn closest(fields: &'static [Field], key: &str) -> Option<&'static str> {
     fields
         .iter()
         .filter(|f| f.misplaced.is_none())
-        .map(|f| {
+        .filter_map(|f| {
             let d = if f.name.eq_ignore_ascii_case(trimmed) {
                 0
             } else {
-                strsim::levenshtein(f.name, trimmed)
+                levenshtein_within(trimmed, f.name, 2.max(f.name.len() / 4))?
             };
-            (d, f.name)
+            Some((d, f.name))
         })
-        .filter(|(d, name)| *d <= 2.max(name.len() / 4))
         .min_by_key(|(d, _)| *d)
         .map(|(_, name)| name)
+}
+
+/// `strsim::levenshtein(a, b)` (over characters) when it is at most `max`:
+/// most names are far from a misspelt key, and a row of the table with every
+/// cell past `max` (or lengths too different) proves it early.
+fn levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
+    if a.is_ascii() && b.is_ascii() {
+        return bounded_levenshtein(a.as_bytes(), b.as_bytes(), max);
+    }
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    bounded_levenshtein(&a, &b, max)
+}
+
+fn bounded_levenshtein<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        // row holds the previous row; `diag` and `left` walk along it.
+        let (mut diag, mut left) = (i, i + 1);
+        row[0] = left;
+        let mut best = left;
+        for (cb, cell) in b.iter().zip(&mut row[1..]) {
+            let d = (diag + usize::from(ca != cb)).min(*cell + 1).min(left + 1);
+            diag = *cell;
+            *cell = d;
+            left = d;
+            best = best.min(d);
+        }
+        if best > max {
+            return None;
+        }
+    }
+    Some(row[b.len()]).filter(|d| *d <= max)
 }
 
 /// One field's value.
@@ -576,12 +672,12 @@ impl ValueSeed<'_, '_> {
         }
     }
 
-    fn on_int(mut self, v: i64, text: &dyn Fn() -> String) -> Seen {
+    fn on_int(mut self, v: i64) -> Seen {
         match self.field.kind {
             Kind::Int => check_int(self.ctx, self.field, v),
             Kind::String => {
                 self.lenient("number");
-                check_string(self.ctx, self.field, &text())
+                check_string(self.ctx, self.field, int_text(v, &mut [0; 20]))
             }
             _ => self.wrong_type("number"),
         }
@@ -597,12 +693,15 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         Ok(self.on_str(v))
     }
     fn visit_i64<E>(self, v: i64) -> Result<Seen, E> {
-        Ok(self.on_int(v, &|| v.to_string()))
+        Ok(self.on_int(v))
     }
-    fn visit_u64<E>(self, v: u64) -> Result<Seen, E> {
+    fn visit_u64<E>(mut self, v: u64) -> Result<Seen, E> {
         match i64::try_from(v) {
-            Ok(i) => Ok(self.on_int(i, &|| v.to_string())),
-            Err(_) if self.field.kind == Kind::String => Ok(self.on_int(0, &|| v.to_string())),
+            Ok(i) => Ok(self.on_int(i)),
+            Err(_) if self.field.kind == Kind::String => {
+                self.lenient("number");
+                Ok(check_string(self.ctx, self.field, &v.to_string()))
+            }
             Err(_) => {
                 let field = self.field;
                 self.ctx.report(
@@ -621,7 +720,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
     fn visit_f64<E>(mut self, v: f64) -> Result<Seen, E> {
         match self.field.kind {
             Kind::Int if v.fract() == 0.0 && v.abs() < 9.007_199_254_740_992e15 => {
-                Ok(self.on_int(v as i64, &|| v.to_string()))
+                Ok(self.on_int(v as i64))
             }
             Kind::String => {
                 self.lenient("number");
@@ -678,7 +777,7 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         Ok(Seen {
             present: true,
             children,
-            text: None,
+            value: None,
         })
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Seen, A::Error> {
@@ -799,11 +898,12 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
     if too_long(ctx, f, s) {
         return Seen::present();
     }
-    if crate::sign::is_blank(s) {
+    if is_blank(s) {
         // The SDKs drop blank values: to the gateway this field is missing.
         return Seen::default();
     }
-    if ctx.xml && !s.chars().all(crate::xml::is_xml_char) {
+    let ascii = s.is_ascii();
+    if ctx.xml && !xml_text(s, ascii) {
         // The XML body drops them; what is left may be nothing at all.
         let kept: String = s.chars().filter(|c| crate::xml::is_xml_char(*c)).collect();
         ctx.report(Level::Warning, Problem::XmlChars, Some(f));
@@ -811,7 +911,7 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
             return Seen::default();
         }
     }
-    let len = s.chars().count();
+    let len = if ascii { s.len() } else { s.chars().count() };
     if let Some(max) = f.max_length.filter(|m| len > *m as usize) {
         ctx.report(
             Level::Error,
@@ -884,20 +984,59 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
             Problem::Format { format, hint } if carrier_name => Problem::CarrierName {
                 format,
                 hint,
-                suggestion: carrier_by_name(f, s),
+                suggestion: if ctx.renders(level) {
+                    carrier_by_name(f, s)
+                } else {
+                    None
+                },
             },
             p => p,
         };
         ctx.report(level, problem, Some(f));
     }
-    if shaped && !f.enum_values.is_empty() && !f.enum_values.iter().any(|e| e.value == s) {
-        ctx.report(f.enum_level, Problem::enum_miss(f, s), Some(f));
+    let value = f.enum_values.iter().find(|e| e.value == s).map(|e| e.value);
+    if shaped && !f.enum_values.is_empty() && value.is_none() {
+        enum_miss(ctx, f, s);
     }
     Seen {
         present: true,
         children: 0,
-        text: (!f.enum_values.is_empty()).then(|| s.to_string()),
+        value,
     }
+}
+
+/// `sign::is_blank`, answered at the first byte for the usual value that
+/// starts with a printable ASCII character (never Java white space).
+fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(b'!'..=b'~') => false,
+        _ => crate::sign::is_blank(s),
+    }
+}
+
+/// Whether XML 1.0 can carry every character of `s`.
+fn xml_text(s: &str, ascii: bool) -> bool {
+    if ascii {
+        // Below U+0080 only the C0 controls other than tab, LF and CR are out.
+        s.bytes()
+            .all(|b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
+    } else {
+        s.chars().all(crate::xml::is_xml_char)
+    }
+}
+
+fn enum_miss(ctx: &mut Ctx, f: &'static Field, actual: &str) {
+    let problem = if ctx.renders(f.enum_level) {
+        Problem::enum_miss(f, actual)
+    } else {
+        // Only its code will be kept: no suggestion, no copy of the text.
+        Problem::Enum {
+            allowed: f.enum_values,
+            actual: String::new(),
+            suggestion: None,
+        }
+    };
+    ctx.report(f.enum_level, problem, Some(f));
 }
 
 /// The code of a carrier named in Chinese: `顺丰` or `顺丰速运` -> `SF`. Only for
@@ -913,10 +1052,17 @@ fn carrier_by_name(f: &'static Field, s: &str) -> Option<&'static str> {
 }
 
 fn check_int(ctx: &mut Ctx, f: &'static Field, v: i64) -> Seen {
+    let mut value = None;
     if !f.enum_values.is_empty() {
-        let text = v.to_string();
-        if !f.enum_values.iter().any(|e| e.value == text) {
-            ctx.report(f.enum_level, Problem::enum_miss(f, &text), Some(f));
+        let mut buf = [0; 20];
+        let text = int_text(v, &mut buf);
+        value = f
+            .enum_values
+            .iter()
+            .find(|e| e.value == text)
+            .map(|e| e.value);
+        if value.is_none() {
+            enum_miss(ctx, f, text);
         }
     }
     if f.min.is_some_and(|m| v < m) || f.max.is_some_and(|m| v > m) {
@@ -945,8 +1091,28 @@ fn check_int(ctx: &mut Ctx, f: &'static Field, v: i64) -> Seen {
     Seen {
         present: true,
         children: 0,
-        text: (!f.enum_values.is_empty()).then(|| v.to_string()),
+        value,
     }
+}
+
+/// `v` in decimal, as `to_string` writes it, without allocating (20 bytes
+/// hold `i64::MIN`).
+fn int_text(v: i64, buf: &mut [u8; 20]) -> &str {
+    let mut n = v.unsigned_abs();
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if v < 0 {
+        at -= 1;
+        buf[at] = b'-';
+    }
+    std::str::from_utf8(&buf[at..]).expect("ASCII digits")
 }
 
 /// A string that must hold a JSON object: walked with the same machinery,
@@ -955,7 +1121,7 @@ fn check_json(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
     if too_long(ctx, f, s) {
         return Seen::present();
     }
-    if crate::sign::is_blank(s) {
+    if is_blank(s) {
         return Seen::default();
     }
     // A syntax error leaves the walk mid-way: path and depth are restored
@@ -973,7 +1139,7 @@ fn check_json(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
         Ok(Ok(children)) => Seen {
             present: true,
             children,
-            text: None,
+            value: None,
         },
         Ok(Err(got)) => {
             ctx.report(
@@ -1050,5 +1216,46 @@ impl<'de> Visitor<'de> for JsonObjectSeed<'_, '_> {
     }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(Err("null"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn int_text_is_to_string() {
+        for v in [0, 7, -7, 10, 1_700_000_000_000, i64::MAX, i64::MIN] {
+            assert_eq!(super::int_text(v, &mut [0; 20]), v.to_string());
+        }
+    }
+
+    #[test]
+    fn levenshtein_within_agrees_with_strsim() {
+        let words = [
+            "",
+            "a",
+            "cp_code",
+            "cpcode",
+            "CP_CODE",
+            "cp_cod",
+            "receiver_phone",
+            "reciever_phon",
+            "顺丰",
+            "顺丰速运",
+            "openid",
+            "open_id",
+            "mail_no",
+        ];
+        for a in words {
+            for b in words {
+                for max in 0..5 {
+                    let d = strsim::levenshtein(a, b);
+                    assert_eq!(
+                        super::levenshtein_within(a, b, max),
+                        (d <= max).then_some(d),
+                        "{a} {b} {max}"
+                    );
+                }
+            }
+        }
     }
 }

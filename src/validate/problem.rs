@@ -131,11 +131,23 @@ impl Problem {
                 .to_lowercase()
         };
         let wanted = squash(actual);
+        // `squash(value) == wanted`, without building it for an ASCII value
+        // (enum values are codes); ASCII white space is 09..0D and space.
+        let near = |value: &str| {
+            if !value.is_ascii() {
+                return squash(value) == wanted;
+            }
+            value
+                .bytes()
+                .filter(|b| !matches!(b, b'\t'..=b'\r' | b' ' | b'_' | b'-'))
+                .map(|b| b.to_ascii_lowercase())
+                .eq(wanted.bytes())
+        };
         let suggestion = f
             .enum_values
             .iter()
             .find(|e| {
-                squash(e.value) == wanted
+                near(e.value)
                     || (!actual.is_empty()
                         && (e.doc.zh == actual || e.doc.en.eq_ignore_ascii_case(actual)))
             })
@@ -208,11 +220,13 @@ impl Problem {
         match self {
             Problem::Required => {
                 let (en, zh) = about.map_or(("", ""), |d| (d.en, d.zh));
-                (format!("required: {en}"), format!("必填:{zh}"), json!({}))
+                (["required: ", en].concat(), ["必填:", zh].concat(), json!({}))
             }
+            // `concat` rather than `format!`: one exact allocation, and these
+            // (with time ranges) are the most frequent messages.
             Problem::Type { expected, got } => (
-                format!("expected {}, got {}", type_en(expected), got),
-                format!("类型错误:应为{},实际为{}", type_zh(expected), type_zh(got)),
+                ["expected ", type_en(expected), ", got ", got].concat(),
+                ["类型错误:应为", type_zh(expected), ",实际为", type_zh(got)].concat(),
                 json!({ "expected": expected, "got": got }),
             ),
             Problem::MaxLength { max, actual } => (
@@ -277,8 +291,8 @@ impl Problem {
                     crate::time::format_gmt8(actual),
                 );
                 (
-                    format!("implausible time {at} (GMT+8): expected between {lo} and {hi}"),
-                    format!("时间 {at}(GMT+8)不合理:应在 {lo} 到 {hi} 之间"),
+                    ["implausible time ", &at, " (GMT+8): expected between ", &lo, " and ", &hi].concat(),
+                    ["时间 ", &at, "(GMT+8)不合理:应在 ", &lo, " 到 ", &hi, " 之间"].concat(),
                     json!({ "min": min, "max": max, "actual": actual }),
                 )
             }
@@ -313,8 +327,8 @@ impl Problem {
                     "文档中没有这个字段".to_string(),
                 );
                 if let Some(s) = suggestion {
-                    en.push_str(&format!("; did you mean `{s}`?"));
-                    zh.push_str(&format!(";是否应为 `{s}`?"));
+                    en.extend(["; did you mean `", s, "`?"]);
+                    zh.extend([";是否应为 `", s, "`?"]);
                 }
                 (en, zh, json!({ "suggestion": suggestion }))
             }
