@@ -184,8 +184,7 @@ impl<'o> Ctx<'o> {
     fn push_index(&mut self, i: usize) -> usize {
         let mark = self.path.len();
         self.path.push('/');
-        // No list holds more than i64::MAX elements.
-        self.path.push_str(int_text(i as i64, &mut [0; 20]));
+        self.path.push_str(itoa::Buffer::new().format(i));
         mark
     }
 
@@ -554,50 +553,19 @@ fn closest(fields: &'static [Field], key: &str) -> Option<&'static str> {
         .iter()
         .filter(|f| f.misplaced.is_none())
         .filter_map(|f| {
+            let max = 2.max(f.name.len() / 4);
             let d = if f.name.eq_ignore_ascii_case(trimmed) {
                 0
+            } else if trimmed.len().abs_diff(f.name.len()) > 4 * max {
+                // An edit changes the length by at most 4 bytes: too far.
+                return None;
             } else {
-                levenshtein_within(trimmed, f.name, 2.max(f.name.len() / 4))?
+                strsim::levenshtein(f.name, trimmed)
             };
-            Some((d, f.name))
+            (d <= max).then_some((d, f.name))
         })
         .min_by_key(|(d, _)| *d)
         .map(|(_, name)| name)
-}
-
-/// `strsim::levenshtein(a, b)` (over characters) when it is at most `max`:
-/// most names are far from a misspelt key, and a row of the table with every
-/// cell past `max` (or lengths too different) proves it early.
-fn levenshtein_within(a: &str, b: &str, max: usize) -> Option<usize> {
-    if a.is_ascii() && b.is_ascii() {
-        return bounded_levenshtein(a.as_bytes(), b.as_bytes(), max);
-    }
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    bounded_levenshtein(&a, &b, max)
-}
-
-fn bounded_levenshtein<T: PartialEq>(a: &[T], b: &[T], max: usize) -> Option<usize> {
-    if a.len().abs_diff(b.len()) > max {
-        return None;
-    }
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        // row holds the previous row; `diag` and `left` walk along it.
-        let (mut diag, mut left) = (i, i + 1);
-        row[0] = left;
-        let mut best = left;
-        for (cb, cell) in b.iter().zip(&mut row[1..]) {
-            let d = (diag + usize::from(ca != cb)).min(*cell + 1).min(left + 1);
-            diag = *cell;
-            *cell = d;
-            left = d;
-            best = best.min(d);
-        }
-        if best > max {
-            return None;
-        }
-    }
-    Some(row[b.len()]).filter(|d| *d <= max)
 }
 
 /// One field's value.
@@ -677,7 +645,7 @@ impl ValueSeed<'_, '_> {
             Kind::Int => check_int(self.ctx, self.field, v),
             Kind::String => {
                 self.lenient("number");
-                check_string(self.ctx, self.field, int_text(v, &mut [0; 20]))
+                check_string(self.ctx, self.field, itoa::Buffer::new().format(v))
             }
             _ => self.wrong_type("number"),
         }
@@ -1054,8 +1022,8 @@ fn carrier_by_name(f: &'static Field, s: &str) -> Option<&'static str> {
 fn check_int(ctx: &mut Ctx, f: &'static Field, v: i64) -> Seen {
     let mut value = None;
     if !f.enum_values.is_empty() {
-        let mut buf = [0; 20];
-        let text = int_text(v, &mut buf);
+        let mut buf = itoa::Buffer::new();
+        let text = buf.format(v);
         value = f
             .enum_values
             .iter()
@@ -1093,26 +1061,6 @@ fn check_int(ctx: &mut Ctx, f: &'static Field, v: i64) -> Seen {
         children: 0,
         value,
     }
-}
-
-/// `v` in decimal, as `to_string` writes it, without allocating (20 bytes
-/// hold `i64::MIN`).
-fn int_text(v: i64, buf: &mut [u8; 20]) -> &str {
-    let mut n = v.unsigned_abs();
-    let mut at = buf.len();
-    loop {
-        at -= 1;
-        buf[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    if v < 0 {
-        at -= 1;
-        buf[at] = b'-';
-    }
-    std::str::from_utf8(&buf[at..]).expect("ASCII digits")
 }
 
 /// A string that must hold a JSON object: walked with the same machinery,
@@ -1216,46 +1164,5 @@ impl<'de> Visitor<'de> for JsonObjectSeed<'_, '_> {
     }
     fn visit_unit<E>(self) -> Result<Self::Value, E> {
         Ok(Err("null"))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn int_text_is_to_string() {
-        for v in [0, 7, -7, 10, 1_700_000_000_000, i64::MAX, i64::MIN] {
-            assert_eq!(super::int_text(v, &mut [0; 20]), v.to_string());
-        }
-    }
-
-    #[test]
-    fn levenshtein_within_agrees_with_strsim() {
-        let words = [
-            "",
-            "a",
-            "cp_code",
-            "cpcode",
-            "CP_CODE",
-            "cp_cod",
-            "receiver_phone",
-            "reciever_phon",
-            "顺丰",
-            "顺丰速运",
-            "openid",
-            "open_id",
-            "mail_no",
-        ];
-        for a in words {
-            for b in words {
-                for max in 0..5 {
-                    let d = strsim::levenshtein(a, b);
-                    assert_eq!(
-                        super::levenshtein_within(a, b, max),
-                        (d <= max).then_some(d),
-                        "{a} {b} {max}"
-                    );
-                }
-            }
-        }
     }
 }
