@@ -717,20 +717,20 @@ async function validateNdjson({ lang, api, file, values }) {
 
   // Lines are validated in chunks inside the core (validateLines): a batch
   // pays the JS/wasm crossing once per chunk, not once per line. They stay
-  // bytes: the core decodes them, nothing is decoded in JavaScript.
+  // bytes, and runs of whole lines are handed over as read: the core splits
+  // and decodes them; JavaScript only looks for the last newline of a piece.
   const CHUNK_BYTES = 1 << 20;
   const NEWLINE = Buffer.from('\n');
-  let pending = [];
+  let pending = []; // pieces of whole lines, to be joined with newlines
   let pendingBytes = 0;
-  let pendingFirst = 1;
   const flush = () => {
     if (pending.length === 0) return;
     const parts = [];
-    for (const line of pending) parts.push(line, NEWLINE);
+    for (const piece of pending) parts.push(piece, NEWLINE);
     parts.pop();
     const bytes = Buffer.concat(parts, pendingBytes + pending.length - 1);
-    const b = tl.validateLines(bytes, { api, firstLine: pendingFirst, maxFailures: maxFailures - failures.length });
-    lines = pendingFirst + pending.length - 1;
+    const b = tl.validateLines(bytes, { api, firstLine: lines + 1, maxFailures: maxFailures - failures.length });
+    lines += b.lines;
     valid += b.valid;
     invalid += b.invalid;
     blank += b.blank;
@@ -739,27 +739,23 @@ async function validateNdjson({ lang, api, file, values }) {
     pending = [];
     pendingBytes = 0;
   };
-  const check = (lineNo, bytes) => {
-    if (pending.length === 0) pendingFirst = lineNo;
-    pending.push(bytes);
-    pendingBytes += bytes.length;
+  const push = (piece) => {
+    pending.push(piece);
+    pendingBytes += piece.length;
     if (pendingBytes >= CHUNK_BYTES) flush();
   };
 
-  let lineNo = 0;
+  // The line that runs on past the end of a piece, kept up to maxLine bytes.
   let carry = [];
   let carryLen = 0;
   let tooLong = false;
-  const endLine = (last) => {
-    lineNo += 1;
+  const endCarried = () => {
     if (tooLong) {
       flush();
-      lines = lineNo;
-      fail(lineNo, [issue('line_too_long', MSG.en.lineTooLong(maxLine), MSG.zh.lineTooLong(maxLine))]);
+      lines += 1;
+      fail(lines, [issue('line_too_long', MSG.en.lineTooLong(maxLine), MSG.zh.lineTooLong(maxLine))]);
     } else {
-      const buf = carry.length === 1 ? carry[0] : Buffer.concat(carry, carryLen);
-      if (!(last && buf.length === 0)) check(lineNo, buf);
-      else lineNo -= 1;
+      push(carry.length === 1 ? carry[0] : Buffer.concat(carry, carryLen));
     }
     carry = [];
     carryLen = 0;
@@ -776,28 +772,37 @@ async function validateNdjson({ lang, api, file, values }) {
     carry.push(piece);
     carryLen += piece.length;
   };
+  // A piece of at most maxLine bytes: a line that starts and ends inside it
+  // is shorter than maxLine, so only the carried line needs measuring.
+  const pieceBytes = Math.max(1, Math.floor(maxLine));
+  const take = (piece) => {
+    let start = 0;
+    if (carryLen > 0 || tooLong) {
+      const nl = piece.indexOf(10);
+      if (nl < 0) return add(piece);
+      add(piece.subarray(0, nl));
+      endCarried();
+      start = nl + 1;
+    }
+    const last = piece.lastIndexOf(10);
+    if (last >= start) {
+      push(piece.subarray(start, last));
+      start = last + 1;
+    }
+    add(piece.subarray(start));
+  };
 
   try {
     for await (const chunk of stream) {
       bytesRead += chunk.length;
-      let start = 0;
-      for (;;) {
-        const nl = chunk.indexOf(10, start);
-        if (nl < 0) {
-          add(chunk.subarray(start));
-          break;
-        }
-        add(chunk.subarray(start, nl));
-        endLine(false);
-        start = nl + 1;
-      }
+      for (let at = 0; at < chunk.length; at += pieceBytes) take(chunk.subarray(at, at + pieceBytes));
       draw();
     }
   } catch (e) {
     draw(true);
     throw new InputError(m.cannotRead(file, e.code ?? e.message));
   }
-  if (carryLen > 0 || tooLong) endLine(true);
+  if (carryLen > 0 || tooLong) endCarried();
   flush();
   draw(true);
 

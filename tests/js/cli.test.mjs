@@ -359,6 +359,23 @@ test('validate --ndjson with the API given, from stdin; exit 0 when every line i
   assert.deepEqual(s.failures.map((f) => f.line), [1, 2]);
   assert.equal(s.blank, 1);
   assert.match(run(['validate', S, '--ndjson', '-', '--lang', 'zh'], { input: JSON.stringify(bad) }).stdout, /共 1 行/);
+  // A limit far below one read: lines that start and end inside a piece are
+  // measured too (exactly the limit passes, one byte more does not).
+  const line = JSON.stringify(p);
+  const tight = run(['validate', S, '--ndjson', '-', '--json', '--max-line-bytes', String(Buffer.byteLength(line))], {
+    input: `${line}
+${line} 
+
+${line}
+${line}  
+${line}`,
+  });
+  const t = JSON.parse(tight.stdout);
+  assert.equal(t.lines, 6);
+  assert.deepEqual(t.codes, { line_too_long: 2 });
+  assert.deepEqual(t.failures.map((f) => f.line), [2, 5]);
+  assert.equal(t.valid, 3);
+  assert.equal(t.blank, 1);
 });
 
 test('on a terminal: colour (unless NO_COLOR) and the progress bar on stderr', (t) => {
