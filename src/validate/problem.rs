@@ -98,6 +98,25 @@ pub enum Problem {
     },
 }
 
+/// Whether `actual` and the enum value `value` are equal once whitespace,
+/// `_` and `-` are dropped and both are lower-cased (Unicode lower case).
+/// Enum values are ASCII (build.rs checks), and the only non-ASCII character
+/// whose lower case is ASCII is the Kelvin sign (U+212A -> `k`), so this is
+/// an ASCII comparison: no Unicode case tables in the module.
+fn squashed_eq(actual: &str, value: &str) -> bool {
+    let kept = |c: &char| !c.is_whitespace() && *c != '_' && *c != '-';
+    let fold = |c: char| match c {
+        '\u{212A}' => Some('k'),
+        c if c.is_ascii() => Some(c.to_ascii_lowercase()),
+        _ => None,
+    };
+    actual
+        .chars()
+        .filter(kept)
+        .map(fold)
+        .eq(value.chars().filter(kept).map(|c| Some(c.to_ascii_lowercase())))
+}
+
 fn type_zh(t: &str) -> &'static str {
     match t {
         "string" => "字符串",
@@ -125,18 +144,11 @@ impl Problem {
     /// An enum miss, with a suggestion where the value is a near spelling
     /// (case, spaces: the seed's `PACKAGE _FINISH`) or a documented meaning.
     pub fn enum_miss(f: &'static Field, actual: &str) -> Problem {
-        let squash = |s: &str| {
-            s.chars()
-                .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
-                .collect::<String>()
-                .to_lowercase()
-        };
-        let wanted = squash(actual);
         let suggestion = f
             .enum_values
             .iter()
             .find(|e| {
-                squash(e.value) == wanted
+                squashed_eq(actual, e.value)
                     || (!actual.is_empty()
                         && (e.doc.zh == actual || e.doc.en.eq_ignore_ascii_case(actual)))
             })
@@ -409,4 +421,32 @@ fn params(pairs: &mut [(&str, Value)]) -> Map<String, Value> {
         .iter_mut()
         .map(|(k, v)| (k.to_string(), v.take()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::squashed_eq;
+
+    /// The definition `squashed_eq` stands for.
+    fn unicode_squash(s: &str) -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+            .collect::<String>()
+            .to_lowercase()
+    }
+
+    #[test]
+    fn squashed_eq_is_the_unicode_lower_case_comparison() {
+        let values = ["PACKAGE_FINISH", "ZTO", "true", "0", "KEY-K", ""];
+        let inputs = [
+            "PACKAGE _FINISH", "package-finish", "zto", "ZT0", "TRUE ", "0", "\u{212A}EY-\u{212A}",
+            "\u{130}", "İ", "ｚｔｏ", "ΣZTO", "\u{3000}ZTO", "", "  ", "KEYK", "kéyk",
+        ];
+        for v in values {
+            for a in inputs {
+                let expected = unicode_squash(a) == unicode_squash(v);
+                assert_eq!(squashed_eq(a, v), expected, "{a:?} vs {v:?}");
+            }
+        }
+    }
 }
