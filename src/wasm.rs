@@ -318,9 +318,11 @@ fn payload_value(payload: JsValue) -> Result<serde_json::Value, JsValue> {
     }
 }
 
-/// Parameters as name/value text pairs: scalars written as their text.
+/// Parameters as name/value text pairs: scalars written as their text. In
+/// the order given (signing sorts them itself; keys of a JSON object are
+/// unique): serde_json's own map, no extra `BTreeMap` instantiation.
 fn param_pairs(value: JsValue, what: &str) -> Result<Vec<(String, String)>, JsValue> {
-    let map: std::collections::BTreeMap<String, serde_json::Value> = from_js(value, what)?;
+    let map: serde_json::Map<String, serde_json::Value> = from_js(value, what)?;
     Ok(map
         .into_iter()
         .filter_map(|(k, v)| match v {
