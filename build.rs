@@ -370,6 +370,8 @@ fn field_expr(n: &Node) -> String {
         .enum_values
         .iter()
         .map(|e| {
+            // Problem::enum_miss compares values in ASCII lower case.
+            assert!(e.value.is_ascii(), "enum value {:?} is not ASCII", e.value);
             format!(
                 "EnumValue {{ value: {:?}, doc: {} }}",
                 e.value,

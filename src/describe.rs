@@ -3,7 +3,7 @@
 
 use crate::spec::{Api, Decision, Field, Format, Kind, Level, Protocol, Rule, Text};
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 /// One line of `apis()`.
 #[derive(Debug, Clone, Serialize)]
@@ -136,22 +136,32 @@ fn object_schema(fields: &'static [Field], rules: &'static [Rule]) -> Value {
             required.push(f.name);
         }
     }
-    let mut schema =
-        json!({ "type": "object", "properties": properties, "additionalProperties": false });
+    let mut schema = obj(&mut [
+        ("type", "object".into()),
+        ("properties", properties.into()),
+        ("additionalProperties", false.into()),
+    ]);
     if !required.is_empty() {
-        schema["required"] = json!(required);
+        schema["required"] = required.into();
     }
     let any_of: Vec<Value> = rules
         .iter()
         .filter_map(|r| match r {
-            Rule::AtLeastOne { fields, level: Level::Error, .. } => {
-                Some(json!({ "anyOf": fields.iter().map(|f| json!({ "required": [f] })).collect::<Vec<_>>() }))
+            Rule::AtLeastOne {
+                fields,
+                level: Level::Error,
+                ..
+            } => {
+                let any_of = fields
+                    .iter()
+                    .map(|f| obj(&mut [("required", vec![*f].into())]));
+                Some(obj(&mut [("anyOf", any_of.collect())]))
             }
             _ => None,
         })
         .collect();
     if !any_of.is_empty() {
-        schema["allOf"] = json!(any_of);
+        schema["allOf"] = any_of.into();
     }
     schema
 }
@@ -159,13 +169,13 @@ fn object_schema(fields: &'static [Field], rules: &'static [Rule]) -> Value {
 fn field_schema(f: &'static Field) -> Value {
     let mut s = match f.kind {
         Kind::Object => object_schema(f.fields, f.rules),
-        Kind::Json => json!({
-            "type": "string",
-            "contentMediaType": "application/json",
-            "contentSchema": object_schema_open(f),
-        }),
+        Kind::Json => obj(&mut [
+            ("type", "string".into()),
+            ("contentMediaType", "application/json".into()),
+            ("contentSchema", object_schema_open(f)),
+        ]),
         Kind::String => {
-            let mut s = json!({ "type": "string" });
+            let mut s = obj(&mut [("type", "string".into())]);
             if let Some(max) = f.max_length {
                 s["maxLength"] = max.into();
             }
@@ -186,7 +196,7 @@ fn field_schema(f: &'static Field) -> Value {
             s
         }
         Kind::Int => {
-            let mut s = json!({ "type": "integer" });
+            let mut s = obj(&mut [("type", "integer".into())]);
             if f.enum_level == Level::Error && !f.enum_values.is_empty() {
                 s["enum"] = f
                     .enum_values
@@ -207,24 +217,44 @@ fn field_schema(f: &'static Field) -> Value {
             }
             s
         }
-        Kind::Bool => json!({ "type": "boolean" }),
+        Kind::Bool => obj(&mut [("type", "boolean".into())]),
     };
     s["description"] = format!("{} / {}", f.doc.zh, f.doc.en).into();
     if f.list {
         let description = s.as_object_mut().and_then(|m| m.remove("description"));
-        json!({ "anyOf": [{ "type": "array", "items": s.clone(), "maxItems": 1000 }, s], "description": description })
+        let array = obj(&mut [
+            ("type", "array".into()),
+            ("items", s.clone()),
+            ("maxItems", 1000.into()),
+        ]);
+        obj(&mut [
+            ("anyOf", vec![array, s].into()),
+            ("description", description.unwrap_or(Value::Null)),
+        ])
     } else {
         s
     }
+}
+
+/// A JSON object, keys in the order given. Built directly rather than with
+/// `json!`, whose `to_value` pulls serde's value serializer into the module.
+#[inline(never)]
+fn obj(pairs: &mut [(&str, Value)]) -> Value {
+    Value::Object(
+        pairs
+            .iter_mut()
+            .map(|(k, v)| (k.to_string(), v.take()))
+            .collect(),
+    )
 }
 
 /// Inside a JSON string other keys are allowed (they are warnings).
 fn object_schema_open(f: &'static Field) -> Value {
     let mut s = object_schema(f.fields, f.rules);
     s["additionalProperties"] = if f.string_values {
-        json!({ "type": "string" })
+        obj(&mut [("type", "string".into())])
     } else {
-        json!(true)
+        true.into()
     };
     s
 }

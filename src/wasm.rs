@@ -415,9 +415,11 @@ fn payload_value(payload: JsValue) -> Result<serde_json::Value, JsValue> {
     }
 }
 
-/// Parameters as name/value text pairs: scalars written as their text.
+/// Parameters as name/value text pairs: scalars written as their text. In
+/// the order given (signing sorts them itself; keys of a JSON object are
+/// unique): serde_json's own map, no extra `BTreeMap` instantiation.
 fn param_pairs(value: JsValue, what: &str) -> Result<Vec<(String, String)>, JsValue> {
-    let map: std::collections::BTreeMap<String, serde_json::Value> = from_js(value, what)?;
+    let map: serde_json::Map<String, serde_json::Value> = from_js(value, what)?;
     Ok(map
         .into_iter()
         .filter_map(|(k, v)| match v {
@@ -470,18 +472,21 @@ fn bad_argument(what: &str, message: &str) -> JsValue {
 /// A Rust value as a plain JS value, the way `JSON.parse` would give it:
 /// maps become objects, `None` becomes `null`.
 pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    serde_json::to_string(value)
-        .map_err(|e| e.to_string())
-        .and_then(|text| {
-            js_sys::JSON::parse(&text).map_err(|_| "JSON.parse refused it".to_string())
-        })
-        .map_err(|e| {
-            js_error(
-                "TopLogisticsError",
-                &format!("cannot convert the result: {e}"),
-                &Code { code: "internal" },
-            )
-        })
+    json_to_js(serde_json::to_string(value).map_err(|e| e.to_string()))
+}
+
+/// The non-generic half of [`to_js`] (one copy, not one per result type).
+fn json_to_js(text: Result<String, String>) -> Result<JsValue, JsValue> {
+    text.and_then(|text| {
+        js_sys::JSON::parse(&text).map_err(|_| "JSON.parse refused it".to_string())
+    })
+    .map_err(|e| {
+        js_error(
+            "TopLogisticsError",
+            &format!("cannot convert the result: {e}"),
+            &Code { code: "internal" },
+        )
+    })
 }
 
 /// A JS argument as a Rust value; a `TypeError` with `code: "bad_argument"`
@@ -492,8 +497,12 @@ pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 /// field would overflow the wasm stack, a trap that kills the instance).
 pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     let text = json_text(&value, what)?;
-    serde_json::from_str(&text)
-        .map_err(|e| bad_argument(what, &format!("{what}: {}", unquoted(&e.to_string()))))
+    serde_json::from_str(&text).map_err(|e| parse_error(&e, what))
+}
+
+/// The non-generic half of [`from_js`]'s failure (one copy, not one per type).
+fn parse_error(e: &serde_json::Error, what: &str) -> JsValue {
+    bad_argument(what, &format!("{what}: {}", unquoted(&e.to_string())))
 }
 
 /// serde's message without the values it quotes between backticks: an
@@ -532,10 +541,14 @@ struct Code<'a> {
 /// e.g. `{ code: "invalid", issues: [...] }`. Never throw a bare string.
 /// A `data` that is not an object is attached as `error.data`.
 pub fn js_error<D: Serialize + ?Sized>(name: &str, message: &str, data: &D) -> JsValue {
+    error_with(name, message, serde_json::to_string(data).ok())
+}
+
+/// The non-generic half of [`js_error`]: `data` is the JSON text of the data.
+fn error_with(name: &str, message: &str, data: Option<String>) -> JsValue {
     let error = js_sys::Error::new(message);
     error.set_name(name);
-    let data = serde_json::to_string(data)
-        .ok()
+    let data = data
         .and_then(|t| js_sys::JSON::parse(&t).ok())
         .unwrap_or(JsValue::UNDEFINED);
     if data.is_object() && !js_sys::Array::is_array(&data) {

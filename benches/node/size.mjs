@@ -118,7 +118,7 @@ const addRow = (label, file, withBrotli = true) => {
 };
 report.cargo = addRow('wasm, cargo output (pre-bindgen, pre-opt, names + descriptors)', CARGO_WASM, false);
 report.bindgen = addRow('wasm, wasm-bindgen output (pre-opt, names kept)', BINDGEN_WASM, false);
-report.web = addRow('wasm, shipped: pkg/web/top_logistics_bg.wasm (wasm-opt -Oz)', WEB_WASM);
+report.web = addRow('wasm, shipped: pkg/web/top_logistics_bg.wasm (wasm-opt with the Cargo.toml flags)', WEB_WASM);
 report.node = addRow('wasm, pkg/node/top_logistics_bg.wasm', NODE_WASM, false);
 let glueRaw = 0;
 let glueGz = 0;

@@ -4,7 +4,8 @@
 use super::formats::Hint;
 use super::Issue;
 use crate::spec::{EnumValue, Field, Text};
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
+use std::fmt::{Display, Write};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
@@ -97,6 +98,24 @@ pub enum Problem {
     },
 }
 
+/// Whether `actual` and the enum value `value` are equal once whitespace,
+/// `_` and `-` are dropped and both are lower-cased (Unicode lower case).
+/// Enum values are ASCII (build.rs checks), and the only non-ASCII character
+/// whose lower case is ASCII is the Kelvin sign (U+212A -> `k`), so this is
+/// an ASCII comparison: no Unicode case tables in the module.
+fn squashed_eq(actual: &str, value: &str) -> bool {
+    let kept = |c: &char| !c.is_whitespace() && *c != '_' && *c != '-';
+    let fold = |c: char| match c {
+        '\u{212A}' => Some('k'),
+        c if c.is_ascii() => Some(c.to_ascii_lowercase()),
+        _ => None,
+    };
+    actual.chars().filter(kept).map(fold).eq(value
+        .chars()
+        .filter(kept)
+        .map(|c| Some(c.to_ascii_lowercase())))
+}
+
 fn type_zh(t: &str) -> &'static str {
     match t {
         "string" => "字符串",
@@ -124,30 +143,11 @@ impl Problem {
     /// An enum miss, with a suggestion where the value is a near spelling
     /// (case, spaces: the seed's `PACKAGE _FINISH`) or a documented meaning.
     pub fn enum_miss(f: &'static Field, actual: &str) -> Problem {
-        let squash = |s: &str| {
-            s.chars()
-                .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
-                .collect::<String>()
-                .to_lowercase()
-        };
-        let wanted = squash(actual);
-        // `squash(value) == wanted`, without building it for an ASCII value
-        // (enum values are codes); ASCII white space is 09..0D and space.
-        let near = |value: &str| {
-            if !value.is_ascii() {
-                return squash(value) == wanted;
-            }
-            value
-                .bytes()
-                .filter(|b| !matches!(b, b'\t'..=b'\r' | b' ' | b'_' | b'-'))
-                .map(|b| b.to_ascii_lowercase())
-                .eq(wanted.bytes())
-        };
         let suggestion = f
             .enum_values
             .iter()
             .find(|e| {
-                near(e.value)
+                squashed_eq(actual, e.value)
                     || (!actual.is_empty()
                         && (e.doc.zh == actual || e.doc.en.eq_ignore_ascii_case(actual)))
             })
@@ -202,10 +202,6 @@ impl Problem {
     pub fn into_issue(self, path: String, field: Option<&Field>) -> Issue {
         let code = self.code();
         let (en, zh, params) = self.render(field);
-        let params = match params {
-            Value::Object(m) => m,
-            _ => Map::new(),
-        };
         Issue {
             path,
             code,
@@ -215,29 +211,45 @@ impl Problem {
         }
     }
 
-    fn render(self, field: Option<&Field>) -> (String, String, Value) {
-        let about = field.map(|f| f.doc);
-        match self {
+    /// The English and Chinese messages and the params. Templates filled by
+    /// [`fill`] and params built by [`params`] rather than a `format!` and a
+    /// `json!` per arm: the same text from a fraction of the code.
+    fn render(self, field: Option<&Field>) -> (String, String, Map<String, Value>) {
+        // Most messages take the same arguments in both languages.
+        let both = |en: &str, zh: &str, args: &[&dyn Display]| (fill(en, args), fill(zh, args));
+        let ((en, zh), params) = match self {
             Problem::Required => {
-                let (en, zh) = about.map_or(("", ""), |d| (d.en, d.zh));
-                (["required: ", en].concat(), ["必填:", zh].concat(), json!({}))
+                let (en, zh) = field.map_or(("", ""), |f| (f.doc.en, f.doc.zh));
+                (
+                    ("required: ".to_owned() + en, "必填:".to_owned() + zh),
+                    Map::new(),
+                )
             }
-            // `concat` rather than `format!`: one exact allocation, and these
-            // (with time ranges) are the most frequent messages.
             Problem::Type { expected, got } => (
-                ["expected ", type_en(expected), ", got ", got].concat(),
-                ["类型错误:应为", type_zh(expected), ",实际为", type_zh(got)].concat(),
-                json!({ "expected": expected, "got": got }),
+                (
+                    fill("expected {}, got {}", &[&type_en(expected), &got]),
+                    fill(
+                        "类型错误:应为{},实际为{}",
+                        &[&type_zh(expected), &type_zh(got)],
+                    ),
+                ),
+                params(&mut [("expected", expected.into()), ("got", got.into())]),
             ),
             Problem::MaxLength { max, actual } => (
-                format!("at most {max} characters, got {actual}"),
-                format!("最多 {max} 个字符,实际 {actual} 个"),
-                json!({ "max": max, "actual": actual }),
+                both(
+                    "at most {} characters, got {}",
+                    "最多 {} 个字符,实际 {} 个",
+                    &[&max, &actual],
+                ),
+                params(&mut [("max", max.into()), ("actual", actual.into())]),
             ),
             Problem::MinLength { min, actual } => (
-                format!("at least {min} characters, got {actual}"),
-                format!("至少 {min} 个字符,实际 {actual} 个"),
-                json!({ "min": min, "actual": actual }),
+                both(
+                    "at least {} characters, got {}",
+                    "至少 {} 个字符,实际 {} 个",
+                    &[&min, &actual],
+                ),
+                params(&mut [("min", min.into()), ("actual", actual.into())]),
             ),
             Problem::Enum {
                 allowed,
@@ -246,22 +258,21 @@ impl Problem {
             } => {
                 let list = allowed.iter().map(|e| e.value).collect::<Vec<_>>();
                 let (mut en, mut zh) = (
-                    format!("`{actual}` is not one of {}", list.join(", ")),
-                    format!("`{actual}` 不在可选值 {} 之中", list.join("、")),
+                    fill("`{}` is not one of {}", &[&actual, &list.join(", ")]),
+                    fill("`{}` 不在可选值 {} 之中", &[&actual, &list.join("、")]),
                 );
-                if let Some(s) = suggestion {
-                    en.push_str(&format!("; did you mean `{s}`?"));
-                    zh.push_str(&format!(";是否应为 `{s}`?"));
-                }
+                did_you_mean(&mut en, &mut zh, suggestion);
                 (
-                    en,
-                    zh,
-                    json!({ "allowed": list, "actual": actual, "suggestion": suggestion }),
+                    (en, zh),
+                    params(&mut [
+                        ("allowed", list.into()),
+                        ("actual", actual.into()),
+                        ("suggestion", suggestion.into()),
+                    ]),
                 )
             }
             Problem::Format { format, hint } => {
-                let (en, zh) = hint.text();
-                (en, zh, json!({ "format": format }))
+                (hint.text(), params(&mut [("format", format.into())]))
             }
             Problem::CarrierName {
                 format,
@@ -270,19 +281,21 @@ impl Problem {
             } => {
                 let (mut en, mut zh) = hint.text();
                 if let Some(s) = suggestion {
-                    en.push_str(&format!("; the code is `{s}`"));
-                    zh.push_str(&format!(";对应编码为 `{s}`"));
+                    en += &fill("; the code is `{}`", &[&s]);
+                    zh += &fill(";对应编码为 `{}`", &[&s]);
                 }
                 (
-                    en,
-                    zh,
-                    json!({ "format": format, "suggestion": suggestion }),
+                    (en, zh),
+                    params(&mut [("format", format.into()), ("suggestion", suggestion.into())]),
                 )
             }
             Problem::Range { min, max, actual } => (
-                format!("must lie between {min} and {max}, got {actual}"),
-                format!("取值须在 {min} 到 {max} 之间,实际为 {actual}"),
-                json!({ "min": min, "max": max, "actual": actual }),
+                both(
+                    "must lie between {} and {}, got {}",
+                    "取值须在 {} 到 {} 之间,实际为 {}",
+                    &[&min, &max, &actual],
+                ),
+                params(&mut [("min", min), ("max", max), ("actual", actual)]),
             ),
             Problem::TimeRange { min, max, actual } => {
                 let (lo, hi, at) = (
@@ -291,92 +304,190 @@ impl Problem {
                     crate::time::format_gmt8(actual),
                 );
                 (
-                    ["implausible time ", &at, " (GMT+8): expected between ", &lo, " and ", &hi].concat(),
-                    ["时间 ", &at, "(GMT+8)不合理:应在 ", &lo, " 到 ", &hi, " 之间"].concat(),
-                    json!({ "min": min, "max": max, "actual": actual }),
+                    both(
+                        "implausible time {} (GMT+8): expected between {} and {}",
+                        "时间 {}(GMT+8)不合理:应在 {} 到 {} 之间",
+                        &[&at, &lo, &hi],
+                    ),
+                    params(&mut [
+                        ("min", min.into()),
+                        ("max", max.into()),
+                        ("actual", actual.into()),
+                    ]),
                 )
             }
             Problem::Json { detail } => (
-                format!("not valid JSON: {detail}"),
-                format!("不是合法的 JSON:{detail}"),
-                json!({ "detail": detail }),
+                both("not valid JSON: {}", "不是合法的 JSON:{}", &[&detail]),
+                params(&mut [("detail", detail.into())]),
             ),
             Problem::UnknownApi { name } => (
-                format!("unknown API `{name}`"),
-                format!("未知接口 `{name}`"),
-                json!({ "api": name }),
+                both("unknown API `{}`", "未知接口 `{}`", &[&name]),
+                params(&mut [("api", name.into())]),
             ),
             Problem::XmlChars => (
-                "holds control characters that XML cannot carry; the XML body drops them".into(),
-                "含有 XML 无法承载的控制字符,XML 请求体会将其删除".into(),
-                json!({}),
+                both(
+                    "holds control characters that XML cannot carry; the XML body drops them",
+                    "含有 XML 无法承载的控制字符,XML 请求体会将其删除",
+                    &[],
+                ),
+                Map::new(),
             ),
             Problem::LineShape => (
-                "expected a line {\"api\": ..., \"payload\": ...}".into(),
-                "每行应为 {\"api\": ..., \"payload\": ...}".into(),
-                json!({}),
+                both(
+                    "expected a line {\"api\": ..., \"payload\": ...}",
+                    "每行应为 {\"api\": ..., \"payload\": ...}",
+                    &[],
+                ),
+                Map::new(),
             ),
             Problem::Xml { detail } => (
-                format!("not well-formed XML: {detail}"),
-                format!("不是格式正确的 XML:{detail}"),
-                json!({ "detail": detail }),
+                both(
+                    "not well-formed XML: {}",
+                    "不是格式正确的 XML:{}",
+                    &[&detail],
+                ),
+                params(&mut [("detail", detail.into())]),
             ),
             Problem::UnknownField { suggestion } => {
                 let (mut en, mut zh) = (
-                    "not a documented field".to_string(),
-                    "文档中没有这个字段".to_string(),
+                    "not a documented field".to_owned(),
+                    "文档中没有这个字段".to_owned(),
                 );
-                if let Some(s) = suggestion {
-                    en.extend(["; did you mean `", s, "`?"]);
-                    zh.extend([";是否应为 `", s, "`?"]);
-                }
-                (en, zh, json!({ "suggestion": suggestion }))
+                did_you_mean(&mut en, &mut zh, suggestion);
+                ((en, zh), params(&mut [("suggestion", suggestion.into())]))
             }
             Problem::Misplaced { expected } => (
-                format!("belongs at {expected}; here the gateway ignores it"),
-                format!("应写在 {expected};放在这里会被网关忽略"),
-                json!({ "expected": expected }),
+                both(
+                    "belongs at {}; here the gateway ignores it",
+                    "应写在 {};放在这里会被网关忽略",
+                    &[&expected],
+                ),
+                params(&mut [("expected", expected.into())]),
             ),
             Problem::AtLeastOne { fields, doc } => (
-                doc.en.to_string(),
-                doc.zh.to_string(),
-                json!({ "fields": fields }),
+                (doc.en.to_owned(), doc.zh.to_owned()),
+                params(&mut [("fields", fields.into())]),
             ),
             Problem::Requires { when, equals, doc } => (
-                doc.en.to_string(),
-                doc.zh.to_string(),
-                json!({ "when": when, "equals": equals }),
+                (doc.en.to_owned(), doc.zh.to_owned()),
+                params(&mut [("when", when.into()), ("equals", equals.into())]),
             ),
             Problem::Placeholder { value } => (
-                format!("`{value}` is a placeholder, not real data; leave the field out instead"),
-                format!("`{value}` 是占位值而不是真实数据;没有就不要传"),
-                json!({ "value": value }),
+                both(
+                    "`{}` is a placeholder, not real data; leave the field out instead",
+                    "`{}` 是占位值而不是真实数据;没有就不要传",
+                    &[&value],
+                ),
+                params(&mut [("value", value.into())]),
             ),
             Problem::DuplicateKey => (
-                "the same field appears twice; only one value would be kept".into(),
-                "同一字段出现了两次,只会保留一个值".into(),
-                json!({}),
+                both(
+                    "the same field appears twice; only one value would be kept",
+                    "同一字段出现了两次,只会保留一个值",
+                    &[],
+                ),
+                Map::new(),
             ),
             Problem::TooDeep { max } => (
-                format!("nested deeper than {max} levels"),
-                format!("嵌套超过 {max} 层"),
-                json!({ "max": max }),
+                both("nested deeper than {} levels", "嵌套超过 {} 层", &[&max]),
+                params(&mut [("max", max.into())]),
             ),
             Problem::TooManyItems { max, actual } => (
-                format!("at most {max} items, got {actual}"),
-                format!("最多 {max} 项,实际 {actual} 项"),
-                json!({ "max": max, "actual": actual }),
+                both(
+                    "at most {} items, got {}",
+                    "最多 {} 项,实际 {} 项",
+                    &[&max, &actual],
+                ),
+                params(&mut [("max", max.into()), ("actual", actual.into())]),
             ),
             Problem::TooLong { max, actual } => (
-                format!("a string of {actual} bytes is longer than the limit of {max}; not checked further"),
-                format!("字符串长 {actual} 字节,超过上限 {max} 字节,未再检查"),
-                json!({ "max": max, "actual": actual }),
+                both(
+                    "a string of {} bytes is longer than the limit of {}; not checked further",
+                    "字符串长 {} 字节,超过上限 {} 字节,未再检查",
+                    &[&actual, &max],
+                ),
+                params(&mut [("max", max.into()), ("actual", actual.into())]),
             ),
             Problem::TooLarge { max, actual } => (
-                format!("payload of {actual} bytes is larger than the limit of {max}"),
-                format!("请求内容 {actual} 字节,超过上限 {max} 字节"),
-                json!({ "max": max, "actual": actual }),
+                both(
+                    "payload of {} bytes is larger than the limit of {}",
+                    "请求内容 {} 字节,超过上限 {} 字节",
+                    &[&actual, &max],
+                ),
+                params(&mut [("max", max.into()), ("actual", actual.into())]),
             ),
+        };
+        (en, zh, params)
+    }
+}
+
+/// `template` with each `{}` replaced by the next of `args`.
+fn fill(template: &str, args: &[&dyn Display]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut parts = template.split("{}");
+    out.push_str(parts.next().unwrap_or_default());
+    for (part, arg) in parts.zip(args) {
+        let _ = write!(out, "{arg}");
+        out.push_str(part);
+    }
+    out
+}
+
+fn did_you_mean(en: &mut String, zh: &mut String, suggestion: Option<&str>) {
+    if let Some(s) = suggestion {
+        *en += &fill("; did you mean `{}`?", &[&s]);
+        *zh += &fill(";是否应为 `{}`?", &[&s]);
+    }
+}
+
+/// The params object, keys in the order given. Not generic and not inlined:
+/// one copy of the map building for every arm.
+#[inline(never)]
+fn params(pairs: &mut [(&str, Value)]) -> Map<String, Value> {
+    pairs
+        .iter_mut()
+        .map(|(k, v)| (k.to_string(), v.take()))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::squashed_eq;
+
+    /// The definition `squashed_eq` stands for.
+    fn unicode_squash(s: &str) -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace() && *c != '_' && *c != '-')
+            .collect::<String>()
+            .to_lowercase()
+    }
+
+    #[test]
+    fn squashed_eq_is_the_unicode_lower_case_comparison() {
+        let values = ["PACKAGE_FINISH", "ZTO", "true", "0", "KEY-K", ""];
+        let inputs = [
+            "PACKAGE _FINISH",
+            "package-finish",
+            "zto",
+            "ZT0",
+            "TRUE ",
+            "0",
+            "\u{212A}EY-\u{212A}",
+            "\u{130}",
+            "İ",
+            "ｚｔｏ",
+            "ΣZTO",
+            "\u{3000}ZTO",
+            "",
+            "  ",
+            "KEYK",
+            "kéyk",
+        ];
+        for v in values {
+            for a in inputs {
+                let expected = unicode_squash(a) == unicode_squash(v);
+                assert_eq!(squashed_eq(a, v), expected, "{a:?} vs {v:?}");
+            }
         }
     }
 }
