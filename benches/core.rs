@@ -15,7 +15,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 use serde_json::Value;
 use std::hint::black_box;
 use std::path::Path;
-use top_logistics::request::{build_request, BuildOptions};
+use top_logistics::request::{build_request, build_request_json, BuildOptions};
 use top_logistics::response::parse_response;
 use top_logistics::sign::{sign, SignMethod};
 use top_logistics::validate::{validate_json, validate_value, Options};
@@ -214,18 +214,25 @@ fn benches(c: &mut Criterion) {
         g.bench_function(k.short, |b| {
             b.iter(|| build_request(k.api, black_box(&k.sample), &options))
         });
+        // The binding's path: the payload as JSON text.
+        assert_eq!(
+            build_request_json(k.api, &k.text, &options).expect("builds"),
+            built,
+            "{}: the text and the Value differ",
+            k.short
+        );
+        g.bench_function(format!("{}_text", k.short), |b| {
+            b.iter(|| build_request_json(k.api, black_box(&k.text), &options))
+        });
         if k.short == "qimen" {
-            // Where the time goes: without validation (serialise + sign), and
-            // the XML body alone.
+            // Where the time goes: without validation (serialise + sign).
             let mut unchecked = options.clone();
             unchecked.validate = Some(false);
             g.bench_function("qimen_unvalidated", |b| {
                 b.iter(|| build_request(k.api, black_box(&k.sample), &unchecked))
             });
-            let request = &k.sample["request"];
-            let fields = k.api.params[0].fields;
-            g.bench_function("qimen_xml_only", |b| {
-                b.iter(|| top_logistics::xml::write_request("request", black_box(request), fields))
+            g.bench_function("qimen_text_unvalidated", |b| {
+                b.iter(|| build_request_json(k.api, black_box(&k.text), &unchecked))
             });
         }
     }

@@ -77,30 +77,54 @@ fn sign_map(
     method: SignMethod,
     body: Option<&str>,
 ) -> String {
-    // The string to sign, as pieces: name, value, name, value, ..., body.
-    let pieces: Vec<&str> = params
-        .iter()
-        .filter(|(k, v)| **k != "sign" && !is_blank(k) && !is_blank(v))
-        .flat_map(|(k, v)| [*k, *v])
+    digest(signed(params.iter().map(|(k, v)| (*k, *v)), body), secret, method)
+}
+
+/// Signs pairs in any order, a name given twice counting once with its last
+/// value (see [`sign`]): sorted in place, no map and no string to sign built.
+pub(crate) fn sign_pairs(
+    mut pairs: Vec<(&str, &str)>,
+    secret: &str,
+    method: SignMethod,
+    body: Option<&str>,
+) -> String {
+    // Reversed, a stable sort puts each name's last value first in its run,
+    // which is the one `dedup_by` keeps.
+    pairs.reverse();
+    pairs.sort_by(|a, b| a.0.cmp(b.0));
+    pairs.dedup_by(|later, first| later.0 == first.0);
+    digest(signed(pairs.into_iter(), body), secret, method)
+}
+
+/// The string to sign, as pieces: name, value, name, value, ..., body.
+fn signed<'a>(
+    sorted: impl Iterator<Item = (&'a str, &'a str)>,
+    body: Option<&'a str>,
+) -> impl Iterator<Item = &'a str> {
+    sorted
+        .filter(|(k, v)| *k != "sign" && !is_blank(k) && !is_blank(v))
+        .flat_map(|(k, v)| [k, v])
         .chain(body)
-        .collect();
+}
+
+fn digest<'a>(pieces: impl Iterator<Item = &'a str>, secret: &str, method: SignMethod) -> String {
     match method {
         SignMethod::Md5 => {
             let mut h = Md5::new();
             h.update(secret);
-            pieces.iter().for_each(|p| h.update(p));
+            pieces.for_each(|p| h.update(p));
             h.update(secret);
             hex_upper(&h.finalize())
         }
-        SignMethod::Hmac => hmac_hex::<Hmac<Md5>>(secret, &pieces),
-        SignMethod::HmacSha256 => hmac_hex::<Hmac<Sha256>>(secret, &pieces),
+        SignMethod::Hmac => hmac_hex::<Hmac<Md5>>(secret, pieces),
+        SignMethod::HmacSha256 => hmac_hex::<Hmac<Sha256>>(secret, pieces),
     }
 }
 
-fn hmac_hex<M: Mac + KeyInit>(secret: &str, pieces: &[&str]) -> String {
+fn hmac_hex<'a, M: Mac + KeyInit>(secret: &str, pieces: impl Iterator<Item = &'a str>) -> String {
     match <M as KeyInit>::new_from_slice(secret.as_bytes()) {
         Ok(mut mac) => {
-            pieces.iter().for_each(|p| mac.update(p.as_bytes()));
+            pieces.for_each(|p| mac.update(p.as_bytes()));
             hex_upper(&mac.finalize().into_bytes())
         }
         // HMAC takes keys of any length, so this cannot happen; avoid a panic path anyway.
@@ -134,7 +158,12 @@ where
     V: AsRef<str>,
 {
     let pairs: Vec<(K, V)> = params.into_iter().collect();
-    sign_map(&last_wins(&pairs), secret, method, body)
+    sign_pairs(
+        pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect(),
+        secret,
+        method,
+        body,
+    )
 }
 
 /// For a server that RECEIVES a signed request (a Qimen request at a WMS/ERP, or a platform

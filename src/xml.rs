@@ -12,6 +12,8 @@ use crate::spec::{find_field, Field, Kind};
 use quick_xml::events::{BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, Writer};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
 
 /// Deepest element nesting read or written (the platform's answers nest a
 /// few levels; this bounds the recursion of the typing pass).
@@ -218,6 +220,36 @@ fn value(el: &Element, field: Option<&'static Field>) -> Value {
     }
 }
 
+/// A JSON Pointer, written out only when an error needs it (the writers
+/// would otherwise format one for every element).
+#[derive(Clone, Copy)]
+pub enum Pointer<'a> {
+    /// Already written; `""` is the root.
+    Text(&'a str),
+    Key(&'a Pointer<'a>, &'a str),
+    Index(&'a Pointer<'a>, usize),
+}
+
+impl fmt::Display for Pointer<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            Pointer::Text(s) => f.write_str(s),
+            Pointer::Key(parent, key) => {
+                write!(f, "{parent}/")?;
+                for c in key.chars() {
+                    match c {
+                        '~' => f.write_str("~0")?,
+                        '/' => f.write_str("~1")?,
+                        c => write!(f, "{c}")?,
+                    }
+                }
+                Ok(())
+            }
+            Pointer::Index(parent, i) => write!(f, "{parent}/{i}"),
+        }
+    }
+}
+
 /// Why a value cannot be written as XML (the path is a JSON Pointer).
 #[derive(Debug)]
 pub enum WriteError {
@@ -255,7 +287,9 @@ impl XmlOut {
     }
 
     pub fn finish(self) -> String {
-        String::from_utf8_lossy(&self.writer.into_inner()).into_owned()
+        // quick-xml writes the UTF-8 it is given: no copy in the usual case.
+        String::from_utf8(self.writer.into_inner())
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
 
     fn event(&mut self, e: Event) -> Result<(), WriteError> {
@@ -265,6 +299,10 @@ impl XmlOut {
     }
 
     pub fn start(&mut self, name: &str, list: bool, path: &str) -> Result<(), WriteError> {
+        self.start_at(name, list, &Pointer::Text(path))
+    }
+
+    pub fn start_at(&mut self, name: &str, list: bool, path: &Pointer) -> Result<(), WriteError> {
         if !is_xml_name(name) {
             return Err(WriteError::Name {
                 path: path.to_string(),
@@ -292,7 +330,11 @@ impl XmlOut {
         } else {
             s
         };
-        let clean: String = s.chars().filter(|&c| is_xml_char(c)).collect();
+        let clean: Cow<str> = if s.chars().all(is_xml_char) {
+            Cow::Borrowed(s)
+        } else {
+            Cow::Owned(s.chars().filter(|&c| is_xml_char(c)).collect())
+        };
         if clean.is_empty() {
             return Ok(());
         }
@@ -301,7 +343,11 @@ impl XmlOut {
 
     /// `<name>text</name>`.
     pub fn leaf(&mut self, name: &str, text: &str, path: &str) -> Result<(), WriteError> {
-        self.start(name, false, path)?;
+        self.leaf_at(name, text, &Pointer::Text(path))
+    }
+
+    pub fn leaf_at(&mut self, name: &str, text: &str, path: &Pointer) -> Result<(), WriteError> {
+        self.start_at(name, false, path)?;
         self.text(text)?;
         self.end(name)
     }
@@ -313,6 +359,16 @@ impl XmlOut {
         map: &Map<String, Value>,
         fields: &'static [Field],
         path: &str,
+        depth: usize,
+    ) -> Result<(), WriteError> {
+        self.members_at(map, fields, &Pointer::Text(path), depth)
+    }
+
+    fn members_at(
+        &mut self,
+        map: &Map<String, Value>,
+        fields: &'static [Field],
+        path: &Pointer,
         depth: usize,
     ) -> Result<(), WriteError> {
         let documented = fields.iter().filter_map(|f| {
@@ -337,32 +393,38 @@ impl XmlOut {
         name: &str,
         v: &Value,
         field: Option<&'static Field>,
-        parent: &str,
+        parent: &Pointer,
         depth: usize,
     ) -> Result<(), WriteError> {
-        let path = format!("{parent}/{}", name.replace('~', "~0").replace('/', "~1"));
+        let path = Pointer::Key(parent, name);
         if depth >= MAX_DEPTH {
-            return Err(WriteError::TooDeep { path });
+            return Err(WriteError::TooDeep {
+                path: path.to_string(),
+            });
         }
         match v {
             Value::Null => Ok(()),
             Value::Array(items) if self.style == Style::Qimen => {
                 for (i, item) in items.iter().enumerate() {
-                    let item_path = format!("{path}/{i}");
+                    let item_path = Pointer::Index(&path, i);
                     if item.is_array() {
-                        return Err(WriteError::NestedList { path: item_path });
+                        return Err(WriteError::NestedList {
+                            path: item_path.to_string(),
+                        });
                     }
                     self.scalar_or_object(name, item, field, &item_path, depth + 1)?;
                 }
                 Ok(())
             }
             Value::Array(items) => {
-                self.start(name, true, &path)?;
+                self.start_at(name, true, &path)?;
                 let item_name = item_name(field, items.first());
                 for (i, item) in items.iter().enumerate() {
-                    let item_path = format!("{path}/{i}");
+                    let item_path = Pointer::Index(&path, i);
                     if item.is_array() {
-                        return Err(WriteError::NestedList { path: item_path });
+                        return Err(WriteError::NestedList {
+                            path: item_path.to_string(),
+                        });
                     }
                     let item_field = field;
                     self.scalar_or_object(&item_name, item, item_field, &item_path, depth + 1)?;
@@ -378,17 +440,17 @@ impl XmlOut {
         name: &str,
         v: &Value,
         field: Option<&'static Field>,
-        path: &str,
+        path: &Pointer,
         depth: usize,
     ) -> Result<(), WriteError> {
         match v {
             Value::Null => Ok(()),
-            Value::Bool(b) => self.leaf(name, if *b { "true" } else { "false" }, path),
-            Value::Number(n) => self.leaf(name, &n.to_string(), path),
-            Value::String(s) => self.leaf(name, s, path),
+            Value::Bool(b) => self.leaf_at(name, if *b { "true" } else { "false" }, path),
+            Value::Number(n) => self.leaf_at(name, &n.to_string(), path),
+            Value::String(s) => self.leaf_at(name, s, path),
             Value::Object(m) => {
-                self.start(name, false, path)?;
-                self.members(m, field.map_or(&[], |f| f.fields), path, depth + 1)?;
+                self.start_at(name, false, path)?;
+                self.members_at(m, field.map_or(&[], |f| f.fields), path, depth + 1)?;
                 self.end(name)
             }
             Value::Array(_) => Err(WriteError::NestedList {
@@ -440,24 +502,6 @@ fn is_xml_name(name: &str) -> bool {
     matches!(chars.next(), Some(c) if c.is_alphabetic() || c == '_')
         && chars.all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
         && !name.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("xml"))
-}
-
-/// A Qimen request body: `value` as the element `root` (`<request>`).
-pub fn write_request(
-    root: &str,
-    value: &Value,
-    fields: &'static [Field],
-) -> Result<String, WriteError> {
-    let mut out = XmlOut::new(Style::Qimen);
-    match value {
-        Value::Object(map) => {
-            out.start(root, false, "")?;
-            out.members(map, fields, "", 1)?;
-            out.end(root)?;
-        }
-        other => out.leaf(root, &other.to_string(), "")?,
-    }
-    Ok(out.finish())
 }
 
 /// Reads the document whose root is `root` into a JSON value typed by `fields`.

@@ -1,0 +1,444 @@
+//! The payload as it is sent, read straight from its JSON text: no value
+//! tree, strings borrowed from the text where they hold no escape. Each
+//! object is split into its members (`&RawValue`s) only when it is written.
+//!
+//! What is sent (the documented normalisation): nulls dropped, aliases
+//! (`packageValue`) under their documented names, a single value where a list
+//! is allowed wrapped in a list, misplaced fields dropped; unknown keys (only
+//! present when validation is skipped) and the values of fields that are not
+//! objects stay as given. Duplicate keys read as a JSON object reads them:
+//! the last value wins, in the place of the first.
+
+use crate::spec::{find_field, Field, Kind};
+use crate::xml::{Pointer, WriteError, XmlOut, MAX_DEPTH as XML_MAX_DEPTH};
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+use std::borrow::Cow;
+use std::fmt;
+
+/// Deepest nesting written as JSON: serde_json's own parse limit, the bound
+/// the payload had when it was read into a `Value` (validation off skips the
+/// validator's tighter one).
+const MAX_DEPTH: usize = 128;
+
+/// A value as it is sent.
+#[derive(Clone, Copy)]
+pub(crate) enum Sent<'a> {
+    /// As given.
+    Raw(&'a RawValue),
+    /// An object whose members are documented by `fields`: normalised.
+    Object(&'a RawValue, &'static [Field]),
+    /// The value of the list field `f`: its items, nulls dropped, each
+    /// normalised; a single value is the one item.
+    List(&'a RawValue, &'static Field),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Token {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+/// The members of an object as sent, in order.
+pub(crate) type Members<'a> = Vec<(Cow<'a, str>, Sent<'a>)>;
+
+/// Why a payload cannot be sent: text serde_json would not have read into a
+/// `Value` (a number out of range, a lone surrogate, nesting past its limit),
+/// or a value XML cannot hold.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    Json(serde_json::Error),
+    Xml(WriteError),
+}
+
+impl From<serde_json::Error> for SendError {
+    fn from(e: serde_json::Error) -> Self {
+        SendError::Json(e)
+    }
+}
+
+impl From<WriteError> for SendError {
+    fn from(e: WriteError) -> Self {
+        SendError::Xml(e)
+    }
+}
+
+fn token(raw: &RawValue) -> Token {
+    match raw.get().as_bytes().first() {
+        Some(b'n') => Token::Null,
+        Some(b't' | b'f') => Token::Bool,
+        Some(b'"') => Token::String,
+        Some(b'[') => Token::Array,
+        Some(b'{') => Token::Object,
+        _ => Token::Number,
+    }
+}
+
+impl<'a> Sent<'a> {
+    pub(crate) fn token(self) -> Token {
+        match self {
+            Sent::Raw(raw) => token(raw),
+            Sent::Object(..) => Token::Object,
+            Sent::List(..) => Token::Array,
+        }
+    }
+
+    /// The items of an array.
+    fn items(self) -> Result<Vec<Sent<'a>>, serde_json::Error> {
+        Ok(match self {
+            Sent::List(raw, f) if token(raw) == Token::Array => raw_items(raw)?
+                .into_iter()
+                .filter(|v| token(v) != Token::Null)
+                .map(|v| item(v, f))
+                .collect(),
+            Sent::List(raw, f) => vec![item(raw, f)],
+            Sent::Raw(raw) => raw_items(raw)?.into_iter().map(Sent::Raw).collect(),
+            Sent::Object(..) => Vec::new(),
+        })
+    }
+
+    /// The members of an object.
+    pub(crate) fn members(self) -> Result<Members<'a>, serde_json::Error> {
+        match self {
+            Sent::Raw(raw) => Ok(raw_members(raw.get())?
+                .into_iter()
+                .map(|(k, v)| (k, Sent::Raw(v)))
+                .collect()),
+            Sent::Object(raw, fields) => normalised(raw_members(raw.get())?, fields),
+            Sent::List(..) => Ok(Vec::new()),
+        }
+    }
+
+    /// A string's text, a number or boolean as JSON writes it; `None` for
+    /// arrays, objects and null.
+    pub(crate) fn scalar_text(self) -> Result<Option<Cow<'a, str>>, serde_json::Error> {
+        let Sent::Raw(raw) = self else {
+            return Ok(None);
+        };
+        Ok(match token(raw) {
+            Token::String => Some(string(raw)?),
+            Token::Number => Some(number(raw)?),
+            Token::Bool => Some(Cow::Borrowed(raw.get())),
+            Token::Null | Token::Array | Token::Object => None,
+        })
+    }
+}
+
+/// The value of the documented field `f` as sent.
+fn field<'a>(raw: &'a RawValue, f: &'static Field) -> Sent<'a> {
+    if f.list {
+        Sent::List(raw, f)
+    } else {
+        item(raw, f)
+    }
+}
+
+/// One value (or list item) of `f`: an object of an object field is normalised.
+fn item<'a>(raw: &'a RawValue, f: &'static Field) -> Sent<'a> {
+    if f.kind == Kind::Object && token(raw) == Token::Object {
+        Sent::Object(raw, f.fields)
+    } else {
+        Sent::Raw(raw)
+    }
+}
+
+/// The members of a documented object as sent (see the module comment).
+fn normalised<'a>(
+    raw: Vec<(Cow<'a, str>, &'a RawValue)>,
+    fields: &'static [Field],
+) -> Result<Members<'a>, serde_json::Error> {
+    let mut out: Members<'a> = Vec::with_capacity(raw.len());
+    for (key, value) in raw {
+        if token(value) == Token::Null {
+            continue;
+        }
+        let (name, sent) = match find_field(fields, &key) {
+            Some(f) if f.misplaced.is_some() => continue,
+            Some(f) => (Cow::Borrowed(f.name), field(value, f)),
+            None => (key, Sent::Raw(value)),
+        };
+        // An alias and its documented name both given: the last wins.
+        match out.iter_mut().find(|(k, _)| *k == name) {
+            Some(member) => member.1 = sent,
+            None => out.push((name, sent)),
+        }
+    }
+    Ok(out)
+}
+
+/// The payload's members as sent, documented by `fields` (`None`: the
+/// payload is not an object, and nothing of it is sent).
+pub(crate) fn payload<'a>(
+    text: &'a str,
+    fields: &'static [Field],
+) -> Result<Members<'a>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let members = de.deserialize_any(MembersVisitor { any: true })?;
+    de.end()?;
+    normalised(members, fields)
+}
+
+/// An object key, borrowed unless it holds an escape.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_owned())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// An object's members, duplicate keys collapsed; `any`: another value
+/// (read and checked, not kept) is no members.
+struct MembersVisitor {
+    any: bool,
+}
+
+type RawMembers<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
+
+impl<'de> Visitor<'de> for MembersVisitor {
+    type Value = RawMembers<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out: RawMembers<'de> = Vec::with_capacity(map.size_hint().unwrap_or(8));
+        while let Some(Key(key)) = map.next_key()? {
+            let value: &RawValue = map.next_value()?;
+            match out.iter_mut().find(|(k, _)| *k == key) {
+                Some(member) => member.1 = value,
+                None => out.push((key, value)),
+            }
+        }
+        Ok(out)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        if !self.any {
+            return Err(serde::de::Error::invalid_type(
+                serde::de::Unexpected::Seq,
+                &self,
+            ));
+        }
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Vec::new())
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Vec::new())
+    }
+}
+
+fn raw_members(text: &str) -> Result<RawMembers<'_>, serde_json::Error> {
+    serde_json::Deserializer::from_str(text).deserialize_map(MembersVisitor { any: false })
+}
+
+fn raw_items(raw: &RawValue) -> Result<Vec<&RawValue>, serde_json::Error> {
+    serde_json::from_str(raw.get())
+}
+
+/// A string token's text: borrowed when it holds no escape (the only way a
+/// JSON string can differ from its text).
+fn string(raw: &RawValue) -> Result<Cow<'_, str>, serde_json::Error> {
+    let t = raw.get();
+    if t.contains('\\') {
+        serde_json::from_str::<String>(t).map(Cow::Owned)
+    } else {
+        Ok(Cow::Borrowed(&t[1..t.len() - 1]))
+    }
+}
+
+/// A number token as serde_json writes the number it reads: the text itself
+/// for a plain integer that fits a u64, else parsed and rewritten (`1E2` is
+/// `100.0`, `1e+21` is `1e21`).
+fn number(raw: &RawValue) -> Result<Cow<'_, str>, serde_json::Error> {
+    let t = raw.get();
+    if t.len() < 20 && t.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Cow::Borrowed(t));
+    }
+    let n: serde_json::Number = serde_json::from_str(t)?;
+    Ok(Cow::Owned(n.to_string()))
+}
+
+/// `v` as compact JSON text, as serde_json writes the value.
+pub(crate) fn json(v: Sent) -> Result<String, serde_json::Error> {
+    let mut out = Vec::new();
+    write_json(&mut out, v, 0)?;
+    // Only UTF-8 (text slices and serde_json's output) was written.
+    String::from_utf8(out).map_err(serde::ser::Error::custom)
+}
+
+fn write_json(out: &mut Vec<u8>, v: Sent, depth: usize) -> Result<(), serde_json::Error> {
+    if depth > MAX_DEPTH {
+        return Err(serde::ser::Error::custom("nested too deeply"));
+    }
+    match v.token() {
+        Token::Object => {
+            out.push(b'{');
+            for (i, (k, v)) in v.members()?.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                serde_json::to_writer(&mut *out, &*k)?;
+                out.push(b':');
+                write_json(out, v, depth + 1)?;
+            }
+            out.push(b'}');
+        }
+        Token::Array => {
+            out.push(b'[');
+            for (i, v) in v.items()?.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_json(out, v, depth + 1)?;
+            }
+            out.push(b']');
+        }
+        Token::String => match v {
+            Sent::Raw(raw) if !raw.get().contains('\\') => out.extend_from_slice(raw.get().as_bytes()),
+            _ => serde_json::to_writer(&mut *out, &*v.scalar_text()?.unwrap_or_default())?,
+        },
+        Token::Number | Token::Bool | Token::Null => {
+            let text = v.scalar_text()?;
+            out.extend_from_slice(text.as_deref().unwrap_or("null").as_bytes());
+        }
+    }
+    Ok(())
+}
+
+/// A Qimen request body: `request` as the element `root` (`<request>`);
+/// `None` (no request given) is an empty one.
+pub(crate) fn xml(
+    root: &str,
+    request: Option<Sent>,
+    fields: &'static [Field],
+) -> Result<String, SendError> {
+    let mut out = XmlOut::new(crate::xml::Style::Qimen);
+    let top = Pointer::Text("");
+    match request {
+        None => {
+            out.start(root, false, "")?;
+            out.end(root)?;
+        }
+        Some(v) if v.token() == Token::Object => {
+            out.start(root, false, "")?;
+            xml_members(&mut out, &v.members()?, fields, &top, 1)?;
+            out.end(root)?;
+        }
+        Some(v) => out.leaf(root, &json(v)?, "")?,
+    }
+    Ok(out.finish())
+}
+
+/// As `XmlOut::members`: documented fields first, in the document's order,
+/// then the others; `null` members are left out.
+fn xml_members(
+    out: &mut XmlOut,
+    members: &Members,
+    fields: &'static [Field],
+    path: &Pointer,
+    depth: usize,
+) -> Result<(), SendError> {
+    let at = |name: &str| members.iter().position(|(k, _)| k == name);
+    let mut seen: Vec<usize> = Vec::new();
+    for f in fields {
+        if let Some(i) = at(f.name).or_else(|| f.aliases.iter().find_map(|a| at(a))) {
+            seen.push(i);
+            let (k, v) = &members[i];
+            xml_member(out, k, *v, find_field(fields, k), path, depth)?;
+        }
+    }
+    for (i, (k, v)) in members.iter().enumerate() {
+        if !seen.contains(&i) {
+            xml_member(out, k, *v, find_field(fields, k), path, depth)?;
+        }
+    }
+    Ok(())
+}
+
+fn xml_member(
+    out: &mut XmlOut,
+    name: &str,
+    v: Sent,
+    field: Option<&'static Field>,
+    parent: &Pointer,
+    depth: usize,
+) -> Result<(), SendError> {
+    let path = Pointer::Key(parent, name);
+    if depth >= XML_MAX_DEPTH {
+        return Err(WriteError::TooDeep {
+            path: path.to_string(),
+        }
+        .into());
+    }
+    match v.token() {
+        Token::Null => Ok(()),
+        // Qimen style: a list is its items repeated.
+        Token::Array => {
+            for (i, item) in v.items()?.into_iter().enumerate() {
+                let item_path = Pointer::Index(&path, i);
+                xml_scalar_or_object(out, name, item, field, &item_path, depth + 1)?;
+            }
+            Ok(())
+        }
+        _ => xml_scalar_or_object(out, name, v, field, &path, depth),
+    }
+}
+
+fn xml_scalar_or_object(
+    out: &mut XmlOut,
+    name: &str,
+    v: Sent,
+    field: Option<&'static Field>,
+    path: &Pointer,
+    depth: usize,
+) -> Result<(), SendError> {
+    match v.token() {
+        Token::Null => Ok(()),
+        Token::Object => {
+            out.start_at(name, false, path)?;
+            let fields = field.map_or(&[][..], |f| f.fields);
+            xml_members(out, &v.members()?, fields, path, depth + 1)?;
+            Ok(out.end(name)?)
+        }
+        Token::Array => Err(WriteError::NestedList {
+            path: path.to_string(),
+        }
+        .into()),
+        _ => Ok(out.leaf_at(name, &v.scalar_text()?.unwrap_or_default(), path)?),
+    }
+}
