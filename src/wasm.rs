@@ -187,10 +187,14 @@ pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "BuildOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let api = find_api(&api)?;
-    let payload = payload_value(payload)?;
+    // JSON text either way: validated and serialised from the text, no Value.
+    let text = match text_of(&payload) {
+        Some(text) => text,
+        None => json_text(&payload, "payload")?,
+    };
     let options = dates_to_millis(options, "timestamp");
     let opts: BuildOptions = from_js(options, "options")?;
-    match crate::request::build_request(api, &payload, &opts) {
+    match crate::request::build_request_json(api, &text, &opts) {
         Ok(req) => to_js(&req),
         Err(e) => Err(js_error("TopLogisticsError", &e.message, &e)),
     }
@@ -404,15 +408,6 @@ fn find_api(name: &JsValue) -> Result<&'static Api, JsValue> {
             },
         )
     })
-}
-
-/// A payload given as an object or as JSON text.
-fn payload_value(payload: JsValue) -> Result<serde_json::Value, JsValue> {
-    match text_of(&payload) {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|e| bad_argument("payload", &format!("payload: {e}"))),
-        None => from_js(payload, "payload"),
-    }
 }
 
 /// Parameters as name/value text pairs: scalars written as their text. In
