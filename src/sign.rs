@@ -77,7 +77,11 @@ fn sign_map(
     method: SignMethod,
     body: Option<&str>,
 ) -> String {
-    digest(signed(params.iter().map(|(k, v)| (*k, *v)), body), secret, method)
+    digest(
+        signed(params.iter().map(|(k, v)| (*k, *v)), body),
+        secret,
+        method,
+    )
 }
 
 /// Signs pairs in any order, a name given twice counting once with its last
@@ -159,7 +163,10 @@ where
 {
     let pairs: Vec<(K, V)> = params.into_iter().collect();
     sign_pairs(
-        pairs.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect(),
+        pairs
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.as_ref()))
+            .collect(),
         secret,
         method,
         body,

@@ -376,3 +376,54 @@ fn xml_with_a_huge_attribute_count_is_refused_unread() {
     );
     assert_eq!(r.error.expect("refused").code, "malformed_response");
 }
+
+/// build_request_json reads the text as serde_json reads it into a Value:
+/// escapes, number spellings, white space, repeated keys (the last value
+/// wins, in the first place), aliases and nulls; validation on and off.
+#[test]
+fn text_and_value_build_alike() {
+    use top_logistics::request::build_request_json;
+    for api in top_logistics::apis() {
+        let sample = top_logistics::sample::sample(api, NOW_MS).to_string();
+        let root = api.params[0].name;
+        let spellings = [
+            sample.clone(),
+            serde_json::to_string_pretty(&serde_json::from_str::<Value>(&sample).unwrap())
+                .unwrap(),
+            // `\u005f` for `_` in keys and values, `\/` for `/`.
+            sample.replace('_', "\\u005f").replace('/', "\\/"),
+            // Unknown keys, repeated keys, nulls, odd numbers and strings.
+            sample.replacen(
+                '{',
+                r#"{"x":1,"x":null,"y":{"b":1E2,"b":-0,"c":[1e+21,12345678901234567890]},"z":"\"\n\u00e9","#,
+                1,
+            ),
+            sample.replacen(
+                &format!("\"{root}\":{{"),
+                &format!("\"{root}\":{{\"n\":null,\"n\":[{{\"k\":true}},null],"),
+                1,
+            ),
+        ];
+        for (i, text) in spellings.iter().enumerate() {
+            let repeats = i >= 3;
+            let value: Value = serde_json::from_str(text).unwrap();
+            for validate in [None, Some(false)] {
+                for format in [None, Some(WireFormat::Json), Some(WireFormat::Xml)] {
+                    let o = BuildOptions {
+                        validate,
+                        format,
+                        ..opts()
+                    };
+                    let from_text = build_request_json(api, text, &o);
+                    let from_value = build_request(api, &value, &o);
+                    if validate.is_none() && repeats {
+                        // Validation refuses a repeated key in the text.
+                        assert!(from_text.is_err(), "{}: {text}", api.name);
+                        continue;
+                    }
+                    assert_eq!(from_text, from_value, "{}: {text}", api.name);
+                }
+            }
+        }
+    }
+}

@@ -329,7 +329,9 @@ fn write_json(out: &mut Vec<u8>, v: Sent, depth: usize) -> Result<(), serde_json
             out.push(b']');
         }
         Token::String => match v {
-            Sent::Raw(raw) if !raw.get().contains('\\') => out.extend_from_slice(raw.get().as_bytes()),
+            Sent::Raw(raw) if !raw.get().contains('\\') => {
+                out.extend_from_slice(raw.get().as_bytes())
+            }
             _ => serde_json::to_writer(&mut *out, &*v.scalar_text()?.unwrap_or_default())?,
         },
         Token::Number | Token::Bool | Token::Null => {
