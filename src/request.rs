@@ -121,7 +121,11 @@ pub struct BuildError {
     pub message: String,
     pub message_zh: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub report: Option<Report>,
+    pub report: Option<Box<Report>>,
+    /// Set when the payload text is not JSON at all: serde_json's reason.
+    /// A binding reports that as a bad argument rather than a bad payload.
+    #[serde(skip)]
+    pub not_json: Option<String>,
 }
 
 impl BuildError {
@@ -131,6 +135,7 @@ impl BuildError {
             message,
             message_zh,
             report: None,
+            not_json: None,
         }
     }
 }
@@ -225,11 +230,18 @@ fn build<'t>(
         let report = validate(&vopts);
         if !report.ok {
             let n = report.errors.len();
+            // A syntax error of the text itself is reported at the root.
+            let not_json = report
+                .errors
+                .iter()
+                .find(|i| i.code == "json" && i.path.is_empty())
+                .and_then(|i| i.params.get("detail")?.as_str().map(str::to_owned));
             return Err(BuildError {
                 code: "invalid_payload",
                 message: format!("the payload has {n} error(s); see report"),
                 message_zh: format!("请求内容有 {n} 处错误,详见 report"),
-                report: Some(report),
+                report: Some(Box::new(report)),
+                not_json,
             });
         }
     }
@@ -249,6 +261,7 @@ fn unreadable(e: serde_json::Error) -> BuildError {
         message: format!("the payload cannot be read: {e}"),
         message_zh: format!("无法读取请求内容:{e}"),
         report: None,
+        not_json: Some(e.to_string()),
     }
 }
 
@@ -351,6 +364,7 @@ fn build_qimen(
                         message: format!("{}: {en}", e.path()),
                         message_zh: format!("{}:{zh}", e.path()),
                         report: None,
+                        not_json: None,
                     }
                 }
             })?;

@@ -196,7 +196,11 @@ pub fn build_request(
     let opts: BuildOptions = from_js(options, "options")?;
     match crate::request::build_request_json(api, &text, &opts) {
         Ok(req) => to_js(&req),
-        Err(e) => Err(js_error("TopLogisticsError", &e.message, &e)),
+        // Text that is not JSON is a wrong argument, as for any other export.
+        Err(e) => match &e.not_json {
+            Some(detail) => Err(bad_argument("payload", &format!("payload: {detail}"))),
+            None => Err(js_error("TopLogisticsError", &e.message, &e)),
+        },
     }
 }
 

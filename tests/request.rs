@@ -6,7 +6,7 @@
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use top_logistics::request::{
-    build_request, parse_request, BodyFormat, BuildOptions, Secret, Timestamp,
+    build_request, build_request_json, parse_request, BodyFormat, BuildOptions, Secret, Timestamp,
 };
 use top_logistics::sign::{verify_signature, SignMethod};
 use top_logistics::spec::{Protocol, WireFormat};
@@ -202,6 +202,28 @@ fn invalid_payloads_are_refused_with_their_report() {
         }
     )
     .is_ok());
+    assert_eq!(err.not_json, None);
+}
+
+#[test]
+fn text_that_is_not_json_says_so_with_or_without_validation() {
+    let api = top_logistics::api("taobao.logistics.station.tms.async").unwrap();
+    let want = serde_json::from_str::<Value>("{not json")
+        .unwrap_err()
+        .to_string();
+    for validate in [None, Some(false)] {
+        let o = BuildOptions { validate, ..opts() };
+        let err = build_request_json(api, "{not json", &o).unwrap_err();
+        assert_eq!(err.code, "invalid_payload");
+        assert_eq!(err.not_json.as_deref(), Some(want.as_str()), "{validate:?}");
+    }
+    // JSON held in a string field is the payload's problem, not the text's.
+    let api = top_logistics::api("taobao.logistics.openalibity.write").unwrap();
+    let mut payload = top_logistics::sample::sample(api, 1_795_320_000_000);
+    payload["general_logistics_data_write_request"]["extend_param"] = json!("{not json");
+    let err = build_request_json(api, &payload.to_string(), &opts()).unwrap_err();
+    assert_eq!(err.not_json, None);
+    assert!(err.report.unwrap().errors.iter().any(|e| e.code == "json"));
 }
 
 #[test]
