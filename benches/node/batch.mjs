@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FILE = process.argv[2] ?? join(ROOT, 'bench-output', 'batch.ndjson');
-const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 1);
+const ROUNDS = Number(process.env.BENCH_BATCH_ROUNDS ?? 2);
 const CLI = join(ROOT, 'pkg', 'cli.js');
 const bytes = statSync(FILE).size;
 

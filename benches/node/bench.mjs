@@ -28,8 +28,8 @@ const require = createRequire(import.meta.url);
 const tl = require(join(ROOT, 'pkg'));
 const fixture = JSON.parse(readFileSync(join(ROOT, 'tests/fixtures/native-answers.json'), 'utf8'));
 
-const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 150);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const TIME_MS = Number(process.env.BENCH_TIME_MS ?? 100);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 
 /** Short names, the same as benches/core.rs uses. */
 export const SHORT = {

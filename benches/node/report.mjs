@@ -52,9 +52,10 @@ const wasm = (key) => node?.results?.[key]?.ns ?? NaN;
   for (const a of [...APIS, 'qimen_x100']) ops.push([`validate JSON text / ${a}`, native('validate_json', a), wasm(`validate.text/${a}`)]);
   for (const a of [...APIS, 'qimen_x100']) ops.push([`validate value vs JS object / ${a}`, native('validate_value', a), wasm(`validate.obj/${a}`)]);
   for (const m of ['md5', 'hmac', 'hmac-sha256']) ops.push([`sign / ${m}`, native('sign', m), wasm(`sign/${m}`)]);
-  for (const a of APIS) ops.push([`buildRequest / ${a}${a === 'qimen' ? ' (XML, md5)' : ' (hmac-sha256)'}`, native('build_request', a), wasm(`build.obj/${a}`)]);
-  ops.push(['  qimen without validation (validate: false)', native('build_request', 'qimen_unvalidated'), NaN]);
-  ops.push(['  qimen XML body alone (xml::write_request)', native('build_request', 'qimen_xml_only'), NaN]);
+  // The binding builds from JSON text (build_request_json): text against text.
+  for (const a of APIS) ops.push([`buildRequest JSON text / ${a}${a === 'qimen' ? ' (XML, md5)' : ' (hmac-sha256)'}`, native('build_request', `${a}_text`), wasm(`build.text/${a}`)]);
+  ops.push(['  qimen without validation (validate: false)', native('build_request', 'qimen_text_unvalidated'), NaN]);
+  for (const a of APIS) ops.push([`buildRequest serde_json::Value / ${a}`, native('build_request', a), NaN]);
   for (const a of APIS) ops.push([`parseResponse JSON / ${a}`, native('parse_json', a), wasm(`parse.json/${a}`)]);
   for (const a of APIS) ops.push([`parseResponse XML / ${a}`, native('parse_xml', a), wasm(`parse.xml/${a}`)]);
   const rows = ops
