@@ -10,8 +10,9 @@
 //! the last value wins, in the place of the first.
 
 use crate::spec::{find_field, Field, Kind};
+use crate::validate::Key;
 use crate::xml::{Pointer, WriteError, XmlOut, MAX_DEPTH as XML_MAX_DEPTH};
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
 use std::fmt;
@@ -180,28 +181,6 @@ pub(crate) fn payload<'a>(
     let members = de.deserialize_any(MembersVisitor { any: true })?;
     de.end()?;
     normalised(members, fields)
-}
-
-/// An object key, borrowed unless it holds an escape.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a key")
-            }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(s)))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(s.to_owned())))
-            }
-        }
-        d.deserialize_str(V)
-    }
 }
 
 /// An object's members, duplicate keys collapsed; `any`: another value

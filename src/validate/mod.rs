@@ -258,8 +258,8 @@ impl Seen {
     }
 }
 
-/// A map key, borrowed from the input where it can be.
-struct Key<'de>(std::borrow::Cow<'de, str>);
+/// A map key, borrowed from the input where it can be (unless it holds an escape).
+pub(crate) struct Key<'de>(pub(crate) std::borrow::Cow<'de, str>);
 
 impl<'de> serde::Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
