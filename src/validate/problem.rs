@@ -5,7 +5,6 @@ use super::formats::Hint;
 use super::Issue;
 use crate::spec::{EnumValue, Field, Text};
 use serde_json::{Map, Value};
-use std::fmt::{Display, Write};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Problem {
@@ -211,12 +210,10 @@ impl Problem {
         }
     }
 
-    /// The English and Chinese messages and the params. Templates filled by
-    /// [`fill`] and params built by [`params`] rather than a `format!` and a
-    /// `json!` per arm: the same text from a fraction of the code.
+    /// The English and Chinese messages and the params (built by [`params`]
+    /// rather than a `json!` per arm, which keeps serde's value serializer
+    /// out of the module).
     fn render(self, field: Option<&Field>) -> (String, String, Map<String, Value>) {
-        // Most messages take the same arguments in both languages.
-        let both = |en: &str, zh: &str, args: &[&dyn Display]| (fill(en, args), fill(zh, args));
         let ((en, zh), params) = match self {
             Problem::Required => {
                 let (en, zh) = field.map_or(("", ""), |f| (f.doc.en, f.doc.zh));
@@ -227,27 +224,22 @@ impl Problem {
             }
             Problem::Type { expected, got } => (
                 (
-                    fill("expected {}, got {}", &[&type_en(expected), &got]),
-                    fill(
-                        "类型错误:应为{},实际为{}",
-                        &[&type_zh(expected), &type_zh(got)],
-                    ),
+                    format!("expected {}, got {}", type_en(expected), got),
+                    format!("类型错误:应为{},实际为{}", type_zh(expected), type_zh(got)),
                 ),
                 params(&mut [("expected", expected.into()), ("got", got.into())]),
             ),
             Problem::MaxLength { max, actual } => (
-                both(
-                    "at most {} characters, got {}",
-                    "最多 {} 个字符,实际 {} 个",
-                    &[&max, &actual],
+                (
+                    format!("at most {max} characters, got {actual}"),
+                    format!("最多 {max} 个字符,实际 {actual} 个"),
                 ),
                 params(&mut [("max", max.into()), ("actual", actual.into())]),
             ),
             Problem::MinLength { min, actual } => (
-                both(
-                    "at least {} characters, got {}",
-                    "至少 {} 个字符,实际 {} 个",
-                    &[&min, &actual],
+                (
+                    format!("at least {min} characters, got {actual}"),
+                    format!("至少 {min} 个字符,实际 {actual} 个"),
                 ),
                 params(&mut [("min", min.into()), ("actual", actual.into())]),
             ),
@@ -258,8 +250,8 @@ impl Problem {
             } => {
                 let list = allowed.iter().map(|e| e.value).collect::<Vec<_>>();
                 let (mut en, mut zh) = (
-                    fill("`{}` is not one of {}", &[&actual, &list.join(", ")]),
-                    fill("`{}` 不在可选值 {} 之中", &[&actual, &list.join("、")]),
+                    format!("`{}` is not one of {}", actual, list.join(", ")),
+                    format!("`{}` 不在可选值 {} 之中", actual, list.join("、")),
                 );
                 did_you_mean(&mut en, &mut zh, suggestion);
                 (
@@ -281,8 +273,8 @@ impl Problem {
             } => {
                 let (mut en, mut zh) = hint.text();
                 if let Some(s) = suggestion {
-                    en += &fill("; the code is `{}`", &[&s]);
-                    zh += &fill(";对应编码为 `{}`", &[&s]);
+                    en += &format!("; the code is `{s}`");
+                    zh += &format!(";对应编码为 `{s}`");
                 }
                 (
                     (en, zh),
@@ -290,10 +282,9 @@ impl Problem {
                 )
             }
             Problem::Range { min, max, actual } => (
-                both(
-                    "must lie between {} and {}, got {}",
-                    "取值须在 {} 到 {} 之间,实际为 {}",
-                    &[&min, &max, &actual],
+                (
+                    format!("must lie between {min} and {max}, got {actual}"),
+                    format!("取值须在 {min} 到 {max} 之间,实际为 {actual}"),
                 ),
                 params(&mut [("min", min), ("max", max), ("actual", actual)]),
             ),
@@ -304,10 +295,9 @@ impl Problem {
                     crate::time::format_gmt8(actual),
                 );
                 (
-                    both(
-                        "implausible time {} (GMT+8): expected between {} and {}",
-                        "时间 {}(GMT+8)不合理:应在 {} 到 {} 之间",
-                        &[&at, &lo, &hi],
+                    (
+                        format!("implausible time {at} (GMT+8): expected between {lo} and {hi}"),
+                        format!("时间 {at}(GMT+8)不合理:应在 {lo} 到 {hi} 之间"),
                     ),
                     params(&mut [
                         ("min", min.into()),
@@ -317,34 +307,39 @@ impl Problem {
                 )
             }
             Problem::Json { detail } => (
-                both("not valid JSON: {}", "不是合法的 JSON:{}", &[&detail]),
+                (
+                    format!("not valid JSON: {detail}"),
+                    format!("不是合法的 JSON:{detail}"),
+                ),
                 params(&mut [("detail", detail.into())]),
             ),
             Problem::UnknownApi { name } => (
-                both("unknown API `{}`", "未知接口 `{}`", &[&name]),
+                (
+                    format!("unknown API `{name}`"),
+                    format!("未知接口 `{name}`"),
+                ),
                 params(&mut [("api", name.into())]),
             ),
             Problem::XmlChars => (
-                both(
-                    "holds control characters that XML cannot carry; the XML body drops them",
-                    "含有 XML 无法承载的控制字符,XML 请求体会将其删除",
-                    &[],
+                (
+                    String::from(
+                        "holds control characters that XML cannot carry; the XML body drops them",
+                    ),
+                    String::from("含有 XML 无法承载的控制字符,XML 请求体会将其删除"),
                 ),
                 Map::new(),
             ),
             Problem::LineShape => (
-                both(
-                    "expected a line {\"api\": ..., \"payload\": ...}",
-                    "每行应为 {\"api\": ..., \"payload\": ...}",
-                    &[],
+                (
+                    String::from("expected a line {\"api\": ..., \"payload\": ...}"),
+                    String::from("每行应为 {\"api\": ..., \"payload\": ...}"),
                 ),
                 Map::new(),
             ),
             Problem::Xml { detail } => (
-                both(
-                    "not well-formed XML: {}",
-                    "不是格式正确的 XML:{}",
-                    &[&detail],
+                (
+                    format!("not well-formed XML: {detail}"),
+                    format!("不是格式正确的 XML:{detail}"),
                 ),
                 params(&mut [("detail", detail.into())]),
             ),
@@ -357,10 +352,9 @@ impl Problem {
                 ((en, zh), params(&mut [("suggestion", suggestion.into())]))
             }
             Problem::Misplaced { expected } => (
-                both(
-                    "belongs at {}; here the gateway ignores it",
-                    "应写在 {};放在这里会被网关忽略",
-                    &[&expected],
+                (
+                    format!("belongs at {expected}; here the gateway ignores it"),
+                    format!("应写在 {expected};放在这里会被网关忽略"),
                 ),
                 params(&mut [("expected", expected.into())]),
             ),
@@ -373,46 +367,44 @@ impl Problem {
                 params(&mut [("when", when.into()), ("equals", equals.into())]),
             ),
             Problem::Placeholder { value } => (
-                both(
-                    "`{}` is a placeholder, not real data; leave the field out instead",
-                    "`{}` 是占位值而不是真实数据;没有就不要传",
-                    &[&value],
+                (
+                    format!("`{value}` is a placeholder, not real data; leave the field out instead"),
+                    format!("`{value}` 是占位值而不是真实数据;没有就不要传"),
                 ),
                 params(&mut [("value", value.into())]),
             ),
             Problem::DuplicateKey => (
-                both(
-                    "the same field appears twice; only one value would be kept",
-                    "同一字段出现了两次,只会保留一个值",
-                    &[],
+                (
+                    String::from("the same field appears twice; only one value would be kept"),
+                    String::from("同一字段出现了两次,只会保留一个值"),
                 ),
                 Map::new(),
             ),
             Problem::TooDeep { max } => (
-                both("nested deeper than {} levels", "嵌套超过 {} 层", &[&max]),
+                (
+                    format!("nested deeper than {max} levels"),
+                    format!("嵌套超过 {max} 层"),
+                ),
                 params(&mut [("max", max.into())]),
             ),
             Problem::TooManyItems { max, actual } => (
-                both(
-                    "at most {} items, got {}",
-                    "最多 {} 项,实际 {} 项",
-                    &[&max, &actual],
+                (
+                    format!("at most {max} items, got {actual}"),
+                    format!("最多 {max} 项,实际 {actual} 项"),
                 ),
                 params(&mut [("max", max.into()), ("actual", actual.into())]),
             ),
             Problem::TooLong { max, actual } => (
-                both(
-                    "a string of {} bytes is longer than the limit of {}; not checked further",
-                    "字符串长 {} 字节,超过上限 {} 字节,未再检查",
-                    &[&actual, &max],
+                (
+                    format!("a string of {actual} bytes is longer than the limit of {max}; not checked further"),
+                    format!("字符串长 {actual} 字节,超过上限 {max} 字节,未再检查"),
                 ),
                 params(&mut [("max", max.into()), ("actual", actual.into())]),
             ),
             Problem::TooLarge { max, actual } => (
-                both(
-                    "payload of {} bytes is larger than the limit of {}",
-                    "请求内容 {} 字节,超过上限 {} 字节",
-                    &[&actual, &max],
+                (
+                    format!("payload of {actual} bytes is larger than the limit of {max}"),
+                    format!("请求内容 {actual} 字节,超过上限 {max} 字节"),
                 ),
                 params(&mut [("max", max.into()), ("actual", actual.into())]),
             ),
@@ -422,21 +414,10 @@ impl Problem {
 }
 
 /// `template` with each `{}` replaced by the next of `args`.
-fn fill(template: &str, args: &[&dyn Display]) -> String {
-    let mut out = String::with_capacity(template.len() + 16);
-    let mut parts = template.split("{}");
-    out.push_str(parts.next().unwrap_or_default());
-    for (part, arg) in parts.zip(args) {
-        let _ = write!(out, "{arg}");
-        out.push_str(part);
-    }
-    out
-}
-
 fn did_you_mean(en: &mut String, zh: &mut String, suggestion: Option<&str>) {
     if let Some(s) = suggestion {
-        *en += &fill("; did you mean `{}`?", &[&s]);
-        *zh += &fill(";是否应为 `{}`?", &[&s]);
+        *en += &format!("; did you mean `{s}`?");
+        *zh += &format!(";是否应为 `{s}`?");
     }
 }
 
