@@ -58,7 +58,12 @@ fn is_java_whitespace(c: char) -> bool {
 /// only Java white space). Such names/values are dropped from signing AND from sending,
 /// so what is signed is what is sent.
 pub fn is_blank(s: &str) -> bool {
-    s.chars().all(is_java_whitespace)
+    // Answered at the first byte for the usual value, which starts with a
+    // printable ASCII character (never Java white space).
+    match s.as_bytes().first() {
+        Some(b'!'..=b'~') => false,
+        _ => s.chars().all(is_java_whitespace),
+    }
 }
 
 /// Collects parameters into a map, the last occurrence of a name winning, as in the Java

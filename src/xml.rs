@@ -330,7 +330,7 @@ impl XmlOut {
         } else {
             s
         };
-        let clean: Cow<str> = if s.chars().all(is_xml_char) {
+        let clean: Cow<str> = if is_xml_text(s) {
             Cow::Borrowed(s)
         } else {
             Cow::Owned(s.chars().filter(|&c| is_xml_char(c)).collect())
@@ -495,6 +495,17 @@ pub fn is_xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// Whether XML 1.0 can carry every character of `s`.
+pub fn is_xml_text(s: &str) -> bool {
+    if s.is_ascii() {
+        // Below U+0080 only the C0 controls other than tab, LF and CR are out.
+        s.bytes()
+            .all(|b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
+    } else {
+        s.chars().all(is_xml_char)
+    }
+}
+
 /// A conservative XML element name: a letter or `_`, then letters, digits,
 /// `_`, `-` or `.`; no `:` (no namespaces in these answers).
 fn is_xml_name(name: &str) -> bool {
@@ -550,5 +561,22 @@ impl WriteError {
                 format!("无法写出 XML:{detail}"),
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_xml_char, is_xml_text};
+
+    /// The ASCII shortcut says what the character test says, alone and
+    /// beside a non-ASCII character (which takes the general path).
+    #[test]
+    fn xml_text_agrees_with_xml_char() {
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            assert_eq!(is_xml_text(&format!("a{c}b")), is_xml_char(c), "{b:#x}");
+            assert_eq!(is_xml_text(&format!("中{c}")), is_xml_char(c), "{b:#x}");
+        }
+        assert!(!is_xml_text("中\u{FFFE}"));
     }
 }

@@ -866,12 +866,11 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
     if too_long(ctx, f, s) {
         return Seen::present();
     }
-    if is_blank(s) {
+    if crate::sign::is_blank(s) {
         // The SDKs drop blank values: to the gateway this field is missing.
         return Seen::default();
     }
-    let ascii = s.is_ascii();
-    if ctx.xml && !xml_text(s, ascii) {
+    if ctx.xml && !crate::xml::is_xml_text(s) {
         // The XML body drops them; what is left may be nothing at all.
         let kept: String = s.chars().filter(|c| crate::xml::is_xml_char(*c)).collect();
         ctx.report(Level::Warning, Problem::XmlChars, Some(f));
@@ -879,7 +878,11 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
             return Seen::default();
         }
     }
-    let len = if ascii { s.len() } else { s.chars().count() };
+    let len = if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    };
     if let Some(max) = f.max_length.filter(|m| len > *m as usize) {
         ctx.report(
             Level::Error,
@@ -973,26 +976,6 @@ fn check_string(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
     }
 }
 
-/// `sign::is_blank`, answered at the first byte for the usual value that
-/// starts with a printable ASCII character (never Java white space).
-fn is_blank(s: &str) -> bool {
-    match s.as_bytes().first() {
-        Some(b'!'..=b'~') => false,
-        _ => crate::sign::is_blank(s),
-    }
-}
-
-/// Whether XML 1.0 can carry every character of `s`.
-fn xml_text(s: &str, ascii: bool) -> bool {
-    if ascii {
-        // Below U+0080 only the C0 controls other than tab, LF and CR are out.
-        s.bytes()
-            .all(|b| b >= 0x20 || matches!(b, b'\t' | b'\n' | b'\r'))
-    } else {
-        s.chars().all(crate::xml::is_xml_char)
-    }
-}
-
 fn enum_miss(ctx: &mut Ctx, f: &'static Field, actual: &str) {
     let problem = if ctx.renders(f.enum_level) {
         Problem::enum_miss(f, actual)
@@ -1069,7 +1052,7 @@ fn check_json(ctx: &mut Ctx, f: &'static Field, s: &str) -> Seen {
     if too_long(ctx, f, s) {
         return Seen::present();
     }
-    if is_blank(s) {
+    if crate::sign::is_blank(s) {
         return Seen::default();
     }
     // A syntax error leaves the walk mid-way: path and depth are restored
