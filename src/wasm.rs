@@ -125,10 +125,7 @@ pub fn validate(
     if let Some(limits) = o.limits {
         opts.limits = limits;
     }
-    let text = match text_of(&payload) {
-        Some(text) => text,
-        None => json_text(&payload, "payload")?,
-    };
+    let text = payload_text(&payload)?;
     to_js(&crate::validate::validate_json(api, &text, &opts))
 }
 
@@ -187,11 +184,8 @@ pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "BuildOptions")] options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let api = find_api(&api)?;
-    // JSON text either way: validated and serialised from the text, no Value.
-    let text = match text_of(&payload) {
-        Some(text) => text,
-        None => json_text(&payload, "payload")?,
-    };
+    // Validated and serialised from the text, no Value.
+    let text = payload_text(&payload)?;
     let options = dates_to_millis(options, "timestamp");
     let opts: BuildOptions = from_js(options, "options")?;
     match crate::request::build_request_json(api, &text, &opts) {
@@ -412,6 +406,14 @@ fn find_api(name: &JsValue) -> Result<&'static Api, JsValue> {
             },
         )
     })
+}
+
+/// A payload given as JSON text or as an object: its JSON text.
+fn payload_text(payload: &JsValue) -> Result<String, JsValue> {
+    match text_of(payload) {
+        Some(text) => Ok(text),
+        None => json_text(payload, "payload"),
+    }
 }
 
 /// Parameters as name/value text pairs: scalars written as their text. In
