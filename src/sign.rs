@@ -4,8 +4,6 @@
 //! Nothing here panics (a panic kills the WebAssembly module) and the secret never
 //! leaves this module: only digests (upper-case hex) and booleans are returned.
 
-use std::collections::BTreeMap;
-
 use hmac::digest::KeyInit;
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
@@ -64,29 +62,6 @@ pub fn is_blank(s: &str) -> bool {
         Some(b'!'..=b'~') => false,
         _ => s.chars().all(is_java_whitespace),
     }
-}
-
-/// Collects parameters into a map, the last occurrence of a name winning, as in the Java
-/// SDK (which holds parameters in a `Map`). `BTreeMap<&str, _>` iterates in byte order.
-fn last_wins<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> BTreeMap<&str, &str> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.as_ref(), v.as_ref()))
-        .collect()
-}
-
-/// Signs an already de-duplicated map (see [`sign`]).
-fn sign_map(
-    params: &BTreeMap<&str, &str>,
-    secret: &str,
-    method: SignMethod,
-    body: Option<&str>,
-) -> String {
-    digest(
-        signed(params.iter().map(|(k, v)| (*k, *v)), body),
-        secret,
-        method,
-    )
 }
 
 /// Signs pairs in any order, a name given twice counting once with its last
@@ -198,37 +173,48 @@ where
         return false;
     }
     let pairs: Vec<(K, V)> = query.into_iter().collect();
-    let mut params = last_wins(&pairs);
-    let given = match params.get("sign") {
+    let mut params: Vec<(&str, &str)> = pairs
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_ref()))
+        .collect();
+    // A name's last value is the one that counts, as when signing.
+    let last = |name: &str| {
+        params
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
+    };
+    let given = match last("sign") {
         Some(s) if !is_blank(s) => s.to_ascii_uppercase(),
         _ => return false,
     };
     // A blank sign_method is not sent by the SDK (blank values are dropped): default md5.
-    let method = match params.get("sign_method") {
+    let method = match last("sign_method") {
         Some(m) if !is_blank(m) => match SignMethod::parse(m) {
             Some(m) => m,
             None => return false,
         },
         _ => SignMethod::Md5,
     };
-    let matches = |p: &BTreeMap<&str, &str>| -> bool {
-        sign_map(p, secret, method, body)
+    let matches = |p: Vec<(&str, &str)>| -> bool {
+        sign_pairs(p, secret, method, body)
             .as_bytes()
             .ct_eq(given.as_bytes())
             .into()
     };
-    if matches(&params) {
+    if matches(params.clone()) {
         return true;
     }
-    let alternative = match params.get("method") {
+    let alternative = match last("method") {
         Some(m) => match m.strip_prefix("taobao.") {
             Some(rest) => rest.to_owned(),
             None => format!("taobao.{m}"),
         },
         None => return false,
     };
-    params.insert("method", &alternative);
-    matches(&params)
+    params.push(("method", &alternative));
+    matches(params)
 }
 
 #[cfg(test)]
