@@ -208,6 +208,12 @@ const results = {};
     const o = { now };
     const exampleText = JSON.stringify(a.example ?? a.sample);
     const exampleReport = tl.validate(api, exampleText, o);
+    // The core's own time through wasm: the same payload as many NDJSON lines
+    // in one validateLines call, so the crossing is paid once for all of them.
+    const copies = Math.max(10, Math.floor(300_000 / text.length));
+    const lines = Buffer.from(`${text}\n`.repeat(copies));
+    const lo = { api, now };
+    check(tl.validateLines(lines, lo).valid === copies, `${a.short}: validateLines rejects the sample`);
     const r = await measure([
       { id: 'example', fn: () => tl.validate(api, exampleText, o) },
       { id: 'obj', fn: () => tl.validate(api, sample, o) },
@@ -215,7 +221,10 @@ const results = {};
       { id: 'stringify+text', fn: () => tl.validate(api, JSON.stringify(sample), o) },
       { id: 'ajv', fn: () => a.ajv(sample) },
       { id: 'parse+ajv', fn: () => a.ajv(JSON.parse(text)) },
+      { id: 'lines', fn: () => tl.validateLines(lines, lo) },
     ]);
+    const core = { ...r.lines, ns: r.lines.ns / copies, lines: copies };
+    results[`validate.core/${a.short}`] = core;
     results[`validate.obj/${a.short}`] = r.obj;
     results[`validate.text/${a.short}`] = r.text;
     results[`validate.stringify_text/${a.short}`] = r['stringify+text'];
@@ -232,8 +241,10 @@ const results = {};
       fmtNs(r['stringify+text'].ns),
       fmtNs(r.ajv.ns),
       fmtNs(r['parse+ajv'].ns),
+      fmtNs(core.ns),
       fmtRatio(r.obj.ns / r.ajv.ns),
       fmtRatio(r.text.ns / r['parse+ajv'].ns),
+      fmtRatio(core.ns / r['parse+ajv'].ns),
       `${fmtRatio(r.obj.ns / r.text.ns)} ${textInHand}`,
       `${fmtRatio(r.obj.ns / r['stringify+text'].ns)} ${objectInHand}`,
       `${fmtNs(r.example.ns)} (${exampleReport.errors.length}E ${exampleReport.warnings.length}W)`,
@@ -242,9 +253,10 @@ const results = {};
   }
   console.log('\nvalidate(api, payload, { now })  — ours vs Ajv 2020 compiled from jsonSchema(api) (allErrors)');
   console.log(table(
-    ['api (JSON size)', 'ours obj', 'ours text', 'stringify+text', 'ajv obj', 'parse+ajv', 'obj/ajv', 'text/(parse+ajv)', 'obj/text: faster', 'obj/(stringify+text): faster', 'doc example, text'],
+    ['api (JSON size)', 'ours obj', 'ours text', 'stringify+text', 'ajv obj', 'parse+ajv', 'core/line', 'obj/ajv', 'text/(parse+ajv)', 'core/(parse+ajv)', 'obj/text: faster', 'obj/(stringify+text): faster', 'doc example, text'],
     rows,
   ));
+  console.log('core/line: the same payload as one of many lines of a validateLines call, the crossing paid once for all: the core\'s own time in wasm;');
   console.log('obj/text: time with the object over time with JSON text (> 1: text is faster; the caller holds text);');
   console.log('obj/(stringify+text): the same when the caller holds an object and would have to JSON.stringify it first;');
   console.log('doc example: the document\'s own example (qimen_x100: the sample), with its errors (E) and warnings (W) rendered');

@@ -50,6 +50,7 @@ const wasm = (key) => node?.results?.[key]?.ns ?? NaN;
 {
   const ops = [];
   for (const a of [...APIS, 'qimen_x100']) ops.push([`validate JSON text / ${a}`, native('validate_json', a), wasm(`validate.text/${a}`)]);
+  for (const a of [...APIS, 'qimen_x100']) ops.push([`validate JSON text, crossing paid once (validateLines) / ${a}`, native('validate_json', a), wasm(`validate.core/${a}`)]);
   for (const a of [...APIS, 'qimen_x100']) ops.push([`validate value vs JS object / ${a}`, native('validate_value', a), wasm(`validate.obj/${a}`)]);
   for (const m of ['md5', 'hmac', 'hmac-sha256']) ops.push([`sign / ${m}`, native('sign', m), wasm(`sign/${m}`)]);
   // The binding builds from JSON text (build_request_json): text against text.
