@@ -317,7 +317,9 @@ fn build_top(
         None,
     );
     query.insert("sign".into(), sign.clone());
-    let body = form_urlencoded::Serializer::new(String::new())
+    // Sized for the worst case (every byte percent-encoded): no regrowing.
+    let size = business.iter().map(|(k, v)| 3 * (k.len() + v.len()) + 2);
+    let body = form_urlencoded::Serializer::new(String::with_capacity(size.sum()))
         .extend_pairs(&business)
         .finish();
     let gateway = opts.gateway.as_deref().unwrap_or(TOP_GATEWAY);

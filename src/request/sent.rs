@@ -1,6 +1,7 @@
 //! The payload as it is sent, read straight from its JSON text: no value
-//! tree, strings borrowed from the text where they hold no escape. Each
-//! object is split into its members (`&RawValue`s) only when it is written.
+//! tree, strings borrowed from the text where they hold no escape. JSON is
+//! written while its text is read, in one pass ([`json`]); for XML each
+//! object is split into its members (`&RawValue`s) when it is written.
 //!
 //! What is sent (the documented normalisation): nulls dropped, aliases
 //! (`packageValue`) under their documented names, a single value where a list
@@ -12,9 +13,10 @@
 use crate::spec::{find_field, Field, Kind};
 use crate::validate::Key;
 use crate::xml::{Pointer, WriteError, XmlOut, MAX_DEPTH as XML_MAX_DEPTH};
-use serde::de::{Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
 
 /// Deepest nesting written as JSON: serde_json's own parse limit, the bound
@@ -85,6 +87,13 @@ impl<'a> Sent<'a> {
             Sent::Raw(raw) => token(raw),
             Sent::Object(..) => Token::Object,
             Sent::List(..) => Token::Array,
+        }
+    }
+
+    /// The text the value was read from.
+    fn text(self) -> &'a str {
+        match self {
+            Sent::Raw(raw) | Sent::Object(raw, _) | Sent::List(raw, _) => raw.get(),
         }
     }
 
@@ -272,12 +281,220 @@ fn number(raw: &RawValue) -> Result<Cow<'_, str>, serde_json::Error> {
     Ok(Cow::Owned(n.to_string()))
 }
 
-/// `v` as compact JSON text, as serde_json writes the value.
+/// `v` as compact JSON text, as serde_json writes the value: normally in
+/// one pass over its text ([`Write`]); an object that names a member twice
+/// is split member by member instead, since the last value goes in the
+/// first one's place.
 pub(crate) fn json(v: Sent) -> Result<String, serde_json::Error> {
-    let mut out = Vec::new();
-    write_json(&mut out, v, 0)?;
+    // Compact JSON is rarely longer than the text it is written from.
+    let mut out = Vec::with_capacity(v.text().len());
+    let shape = match v {
+        Sent::Raw(_) => Shape::Any,
+        Sent::Object(_, fields) => Shape::Object(fields),
+        Sent::List(_, f) => Shape::List(f),
+    };
+    let repeated = Cell::new(false);
+    let mut de = serde_json::Deserializer::from_str(v.text());
+    let seed = Write {
+        out: &mut out,
+        shape,
+        repeated: &repeated,
+    };
+    if let Err(e) = seed.deserialize(&mut de) {
+        if !repeated.get() {
+            return Err(e);
+        }
+        out.clear();
+        write_json(&mut out, v, 0)?;
+    }
     // Only UTF-8 (text slices and serde_json's output) was written.
     String::from_utf8(out).map_err(serde::ser::Error::custom)
+}
+
+/// What a value is documented as, for [`Write`].
+#[derive(Clone, Copy)]
+enum Shape {
+    /// As given: every member and item, nulls too.
+    Any,
+    /// A documented object: normalised (see the module comment).
+    Object(&'static [Field]),
+    /// The value of the list field `f`: its items without nulls; a single
+    /// value is the one item.
+    List(&'static Field),
+    /// One value of the field `f`: an object of an object field is normalised.
+    Item(&'static Field),
+}
+
+impl Shape {
+    fn of(f: &'static Field) -> Shape {
+        if f.list {
+            Shape::List(f)
+        } else {
+            Shape::Item(f)
+        }
+    }
+}
+
+/// Writes the value it reads as [`write_json`] writes it as sent, while
+/// reading. Yields whether the value was not null (a null is written, and
+/// left for the caller to take back where nulls are dropped). Sets
+/// `repeated` and fails when an object names a member twice.
+struct Write<'o, 'r> {
+    out: &'o mut Vec<u8>,
+    shape: Shape,
+    repeated: &'r Cell<bool>,
+}
+
+impl<'de> DeserializeSeed<'de> for Write<'_, '_> {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Write<'_, '_> {
+    /// A value that is not a list, where a list field wants one: `[value]`.
+    fn one_item<E>(self, write: impl FnOnce(Write) -> Result<bool, E>) -> Result<bool, E> {
+        let Shape::List(f) = self.shape else {
+            return write(self);
+        };
+        self.out.push(b'[');
+        write(Write {
+            out: &mut *self.out,
+            shape: Shape::Item(f),
+            repeated: self.repeated,
+        })?;
+        self.out.push(b']');
+        Ok(true)
+    }
+
+    fn scalar<E>(self, text: &[u8]) -> Result<bool, E> {
+        self.one_item(|w| {
+            w.out.extend_from_slice(text);
+            Ok(true)
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for Write<'_, '_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        self.out.extend_from_slice(b"null");
+        Ok(false)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<bool, E> {
+        self.scalar(if v { b"true" } else { b"false" })
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<bool, E> {
+        self.scalar(itoa::Buffer::new().format(v).as_bytes())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<bool, E> {
+        self.scalar(itoa::Buffer::new().format(v).as_bytes())
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<bool, E> {
+        let text = serde_json::to_vec(&v).map_err(E::custom)?;
+        self.scalar(&text)
+    }
+    /// No escape in the text (serde_json borrows only then): copied as is.
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<bool, E> {
+        self.one_item(|w| {
+            w.out.push(b'"');
+            w.out.extend_from_slice(v.as_bytes());
+            w.out.push(b'"');
+            Ok(true)
+        })
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<bool, E> {
+        self.one_item(|w| {
+            serde_json::to_writer(&mut *w.out, v).map_err(E::custom)?;
+            Ok(true)
+        })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        // A list field's items drop their nulls; any other array is as given.
+        let (item, drop_nulls) = match self.shape {
+            Shape::List(f) => (Shape::Item(f), true),
+            _ => (Shape::Any, false),
+        };
+        self.out.push(b'[');
+        let mut first = true;
+        loop {
+            let mark = self.out.len();
+            if !first {
+                self.out.push(b',');
+            }
+            let seed = Write {
+                out: &mut *self.out,
+                shape: item,
+                repeated: self.repeated,
+            };
+            match seq.next_element_seed(seed)? {
+                None => {
+                    self.out.truncate(mark);
+                    break;
+                }
+                Some(false) if drop_nulls => self.out.truncate(mark),
+                Some(_) => first = false,
+            }
+        }
+        self.out.push(b']');
+        Ok(true)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let repeated = self.repeated;
+        self.one_item(|w| {
+            let fields = match w.shape {
+                Shape::Object(fields) => Some(fields),
+                Shape::Item(f) if f.kind == Kind::Object => Some(f.fields),
+                _ => None,
+            };
+            w.out.push(b'{');
+            let mut names: Vec<Cow<str>> = Vec::new();
+            let mut written = false;
+            while let Some(Key(key)) = map.next_key()? {
+                let (name, shape) = match fields.map(|fields| find_field(fields, &key)) {
+                    Some(Some(f)) if f.misplaced.is_some() => {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    }
+                    Some(Some(f)) => (Cow::Borrowed(f.name), Shape::of(f)),
+                    _ => (key, Shape::Any),
+                };
+                if names.contains(&name) {
+                    repeated.set(true);
+                    return Err(serde::de::Error::custom("a member named twice"));
+                }
+                let mark = w.out.len();
+                if written {
+                    w.out.push(b',');
+                }
+                serde_json::to_writer(&mut *w.out, &*name).map_err(serde::de::Error::custom)?;
+                w.out.push(b':');
+                let seed = Write {
+                    out: &mut *w.out,
+                    shape,
+                    repeated,
+                };
+                // A documented object drops its null members.
+                if !map.next_value_seed(seed)? && fields.is_some() {
+                    w.out.truncate(mark);
+                } else {
+                    written = true;
+                }
+                names.push(name);
+            }
+            w.out.push(b'}');
+            Ok(true)
+        })
+    }
 }
 
 fn write_json(out: &mut Vec<u8>, v: Sent, depth: usize) -> Result<(), serde_json::Error> {
@@ -421,5 +638,82 @@ fn xml_scalar_or_object(
         }
         .into()),
         _ => Ok(out.leaf_at(name, &v.scalar_text()?.unwrap_or_default(), path)?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Map, Value};
+
+    /// Every object with null members before and after its own.
+    fn with_nulls(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut out = Map::from_iter([("a0".to_string(), Value::Null)]);
+                out.extend(m.iter().map(|(k, v)| (k.clone(), with_nulls(v))));
+                out.insert("zz".into(), Value::Null);
+                Value::Object(out)
+            }
+            Value::Array(a) => {
+                Value::Array(a.iter().map(with_nulls).chain([Value::Null]).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// Every array replaced by its first item (a single value for a list).
+    fn singles(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                Value::Object(m.iter().map(|(k, v)| (k.clone(), singles(v))).collect())
+            }
+            Value::Array(a) => a.first().map_or(Value::Null, singles),
+            other => other.clone(),
+        }
+    }
+
+    /// The one-pass writer against the member-by-member one on every API's
+    /// sample spelt many ways; values as given also against serde_json's
+    /// own `Value`.
+    #[test]
+    fn one_pass_writes_what_member_by_member_writes() {
+        for api in crate::apis() {
+            let sample = crate::sample::sample(api, 1_700_000_000_000);
+            let text = sample.to_string();
+            let spellings = [
+                text.clone(),
+                serde_json::to_string_pretty(&sample).unwrap(),
+                with_nulls(&sample).to_string(),
+                singles(&sample).to_string(),
+                text.replace('_', "\\u005f").replace('/', "\\/"),
+                text.replace("\"package\":", "\"packageValue\":"),
+                text.replace("\"address\":{", "\"address\":{\"service_type\":\"1\","),
+                text.replacen(
+                    ":{",
+                    r#":{"x":{"b":1E2,"c":[-0,1e+21,12345678901234567890,null,true]},"z":"\"\n\u00e9","#,
+                    2,
+                ),
+                // Named twice: the member-by-member writer's case.
+                text.replacen(":{", r#":{"x":1,"y":2,"x":null,"#, 2),
+            ];
+            for text in &spellings {
+                for (name, v) in payload(text, api.params).unwrap() {
+                    let mut by_member = Vec::new();
+                    write_json(&mut by_member, v, 0).unwrap();
+                    let one_pass = json(v).unwrap();
+                    assert_eq!(
+                        one_pass.as_bytes(),
+                        by_member,
+                        "{}: {name} in {text}",
+                        api.name
+                    );
+                    if let Sent::Raw(raw) = v {
+                        let value: Value = serde_json::from_str(raw.get()).unwrap();
+                        assert_eq!(one_pass, value.to_string(), "{}: {name}", api.name);
+                    }
+                }
+            }
+        }
     }
 }
