@@ -80,7 +80,7 @@ cargo bench -q --benches --no-run > "$OUT/criterion-build.log" 2>&1 \
   || { tail -30 "$OUT/criterion-build.log" >&2; die "cargo bench --no-run (log: $OUT/criterion-build.log)"; }
 rm -rf target/criterion # only this run's estimates
 # shellcheck disable=SC2086
-cargo bench -q --bench core -- --noplot ${BENCH_NATIVE_ARGS:---warm-up-time 0.5 --measurement-time 1} \
+cargo bench -q --bench core -- --noplot ${BENCH_NATIVE_ARGS:---warm-up-time 0.3 --measurement-time 0.7} \
   > "$OUT/criterion.log" 2>&1 || { tail -30 "$OUT/criterion.log" >&2; die "cargo bench (log: $OUT/criterion.log)"; }
 echo "$(grep -c 'time:' "$OUT/criterion.log") benchmarks (log: $OUT/criterion.log; table below)"
 step
