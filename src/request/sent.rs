@@ -1,7 +1,9 @@
 //! The payload as it is sent, read straight from its JSON text: no value
-//! tree, strings borrowed from the text where they hold no escape. JSON is
-//! written while its text is read, in one pass ([`json`]); for XML each
-//! object is split into its members (`&RawValue`s) when it is written.
+//! tree, strings borrowed from the text where they hold no escape. JSON and
+//! XML bodies are written while their text is read, in one pass ([`json`],
+//! [`xml`]); what one pass cannot write as the documented normalisation
+//! says (a member named twice, XML members out of the document's order) is
+//! written member by member, each object split into its `&RawValue`s.
 //!
 //! What is sent (the documented normalisation): nulls dropped, aliases
 //! (`packageValue`) under their documented names, a single value where a list
@@ -545,6 +547,41 @@ pub(crate) fn xml(
     request: Option<Sent>,
     fields: &'static [Field],
 ) -> Result<String, SendError> {
+    if let Some(Sent::Object(raw, fields)) = request {
+        if let Some(body) = xml_one_pass(root, raw, fields) {
+            return Ok(body);
+        }
+    }
+    xml_by_member(root, request, fields)
+}
+
+/// [`xml`] written while the request's text is read ([`XmlPass`]); `None`
+/// when that cannot match [`xml_by_member`]: members out of the document's
+/// order or named twice, or anything the member-by-member writer reports.
+fn xml_one_pass(root: &str, raw: &RawValue, fields: &'static [Field]) -> Option<String> {
+    let mut out = XmlOut::new(crate::xml::Style::Qimen);
+    out.start(root, false, "").ok()?;
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    let pass = XmlPass {
+        out: &mut out,
+        name: root,
+        field: None,
+        shape: Shape::Object(fields),
+        depth: 0,
+        item: true,
+    };
+    pass.deserialize(&mut de).ok()?;
+    out.end(root).ok()?;
+    Some(out.finish())
+}
+
+/// [`xml`] member by member: each object split into its members, which
+/// are then put in the document's order.
+fn xml_by_member(
+    root: &str,
+    request: Option<Sent>,
+    fields: &'static [Field],
+) -> Result<String, SendError> {
     let mut out = XmlOut::new(crate::xml::Style::Qimen);
     let top = Pointer::Text("");
     match request {
@@ -641,6 +678,166 @@ fn xml_scalar_or_object(
     }
 }
 
+/// Writes the value it reads as the element(s) `name`, as [`xml_member`]
+/// (or, for an `item`, [`xml_scalar_or_object`]) writes it, while reading.
+/// Any error means: write it member by member instead (which reports it).
+struct XmlPass<'a> {
+    out: &'a mut XmlOut,
+    name: &'a str,
+    /// The documented field of the value, whose fields its members are.
+    field: Option<&'static Field>,
+    shape: Shape,
+    depth: usize,
+    /// An item of a list (or the root): an array here is an error.
+    item: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for XmlPass<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        if !self.item && self.depth >= XML_MAX_DEPTH {
+            return Err(serde::de::Error::custom("nested too deeply"));
+        }
+        d.deserialize_any(self)
+    }
+}
+
+impl XmlPass<'_> {
+    fn leaf<E: serde::de::Error>(self, text: &str) -> Result<(), E> {
+        (self.out)
+            .leaf_at(self.name, text, &Pointer::Text(""))
+            .map_err(|_| E::custom("not XML"))
+    }
+}
+
+impl<'de> Visitor<'de> for XmlPass<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<(), E> {
+        self.leaf(if v { "true" } else { "false" })
+    }
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<(), E> {
+        self.leaf(itoa::Buffer::new().format(v))
+    }
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
+        self.leaf(itoa::Buffer::new().format(v))
+    }
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
+        self.leaf(&serde_json::to_string(&v).map_err(E::custom)?)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
+        self.leaf(v)
+    }
+
+    /// A list at a member's place: its items as repeated elements.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        if self.item {
+            return Err(serde::de::Error::custom("a list in a list"));
+        }
+        let shape = match self.shape {
+            Shape::List(f) => Shape::Item(f),
+            _ => Shape::Any,
+        };
+        loop {
+            let seed = XmlPass {
+                out: &mut *self.out,
+                name: self.name,
+                field: self.field,
+                shape,
+                depth: self.depth + 1,
+                item: true,
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                return Ok(());
+            }
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        // An item of a list, or a documented object: members as sent.
+        let normalised = match self.shape {
+            Shape::Object(_) => true,
+            Shape::Item(f) | Shape::List(f) => f.kind == Kind::Object,
+            Shape::Any => false,
+        };
+        let fields = match self.shape {
+            Shape::Object(fields) => fields,
+            _ => self.field.map_or(&[][..], |f| f.fields),
+        };
+        // Only the root is a documented object here; `xml_one_pass` writes
+        // its element.
+        let root = matches!(self.shape, Shape::Object(_));
+        // A single value where a list is allowed is the list's one item.
+        let one_item = matches!(self.shape, Shape::List(_)) && !self.item;
+        let depth = self.depth + 1 + usize::from(one_item);
+        let custom = |_| serde::de::Error::custom("not XML");
+        if !root {
+            (self.out)
+                .start_at(self.name, false, &Pointer::Text(""))
+                .map_err(custom)?;
+        }
+        // Documented members must come in the document's order, before the
+        // others, each once: the order `xml_members` writes them in.
+        let mut last: Option<usize> = None;
+        let mut others: Vec<Cow<str>> = Vec::new();
+        while let Some(Key(key)) = map.next_key()? {
+            let at = fields
+                .iter()
+                .position(|f| f.name == key || f.aliases.contains(&&*key));
+            let field = at.map(|i| &fields[i]);
+            if normalised && field.is_some_and(|f| f.misplaced.is_some()) {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let in_order = match at {
+                Some(i) => others.is_empty() && last.is_none_or(|l| l < i),
+                None => !others.contains(&key),
+            };
+            if !in_order {
+                return Err(serde::de::Error::custom("out of order"));
+            }
+            let name = match (at, field) {
+                (Some(i), Some(f)) => {
+                    last = Some(i);
+                    if normalised {
+                        Cow::Borrowed(f.name)
+                    } else {
+                        key
+                    }
+                }
+                _ => {
+                    others.push(key.clone());
+                    key
+                }
+            };
+            let shape = match field {
+                Some(f) if normalised => Shape::of(f),
+                _ => Shape::Any,
+            };
+            map.next_value_seed(XmlPass {
+                out: &mut *self.out,
+                name: &name,
+                field,
+                shape,
+                depth,
+                item: false,
+            })?;
+        }
+        if !root {
+            self.out.end(self.name).map_err(custom)?;
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -657,6 +854,37 @@ mod tests {
             }
             Value::Array(a) => {
                 Value::Array(a.iter().map(with_nulls).chain([Value::Null]).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    /// Every object's members in the opposite order.
+    fn reversed(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => Value::Object(
+                m.iter()
+                    .rev()
+                    .map(|(k, v)| (k.clone(), reversed(v)))
+                    .collect(),
+            ),
+            Value::Array(a) => Value::Array(a.iter().map(reversed).collect()),
+            other => other.clone(),
+        }
+    }
+
+    /// `service_type` last in every `address` (where it is misplaced).
+    fn misplaced_last(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut out: Map<String, Value> = m
+                    .iter()
+                    .map(|(k, v)| (k.clone(), misplaced_last(v)))
+                    .collect();
+                if let Some(Value::Object(address)) = out.get_mut("address") {
+                    address.insert("service_type".into(), "1".into());
+                }
+                Value::Object(out)
             }
             other => other.clone(),
         }
@@ -689,14 +917,47 @@ mod tests {
                 text.replace('_', "\\u005f").replace('/', "\\/"),
                 text.replace("\"package\":", "\"packageValue\":"),
                 text.replace("\"address\":{", "\"address\":{\"service_type\":\"1\","),
+                misplaced_last(&sample).to_string(),
                 text.replacen(
                     ":{",
                     r#":{"x":{"b":1E2,"c":[-0,1e+21,12345678901234567890,null,true]},"z":"\"\n\u00e9","#,
                     2,
                 ),
-                // Named twice: the member-by-member writer's case.
+                // Named twice, out of order: the member-by-member writers' cases.
                 text.replacen(":{", r#":{"x":1,"y":2,"x":null,"#, 2),
+                reversed(&sample).to_string(),
             ];
+            let (root, fields) = (api.params[0].name, api.params[0].fields);
+            for (i, text) in spellings.iter().enumerate() {
+                let request = payload(text, api.params)
+                    .unwrap()
+                    .into_iter()
+                    .find_map(|(k, v)| (k == root).then_some(v));
+                let by_member = xml_by_member(root, request, fields).unwrap();
+                let Some(Sent::Object(raw, fields)) = request else {
+                    panic!("{}: no {root} object", api.name);
+                };
+                match xml_one_pass(root, raw, fields) {
+                    Some(one_pass) => assert_eq!(one_pass, by_member, "{}: {text}", api.name),
+                    // The plain sample is written in one pass.
+                    None => assert!(i > 0, "{}: the sample fell back", api.name),
+                }
+            }
+            // What the member-by-member writer refuses, the one pass leaves to it.
+            let deep = format!("{{\"d\":{}1{}}}", "{\"d\":".repeat(70), "}".repeat(70));
+            for bad in [deep.as_str(), r#"{"d":[[1]]}"#, r#"{"<":1}"#] {
+                let text = format!("{{\"{root}\":{bad}}}");
+                let request = payload(&text, api.params)
+                    .unwrap()
+                    .into_iter()
+                    .next()
+                    .map(|m| m.1);
+                assert!(xml_by_member(root, request, fields).is_err(), "{text}");
+                let Some(Sent::Object(raw, fields)) = request else {
+                    panic!("{}: no {root} object", api.name);
+                };
+                assert_eq!(xml_one_pass(root, raw, fields), None, "{text}");
+            }
             for text in &spellings {
                 for (name, v) in payload(text, api.params).unwrap() {
                     let mut by_member = Vec::new();
