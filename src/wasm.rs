@@ -82,12 +82,16 @@ extern "C" {
     fn limits(this: &ValidateOptionsObject) -> Result<JsValue, JsValue>;
 }
 
+/// The usual cases are tested first: each test is a call into JavaScript.
 fn validate_options_of(options: &JsValue) -> Result<ValidateOptions, JsValue> {
-    if options.is_undefined() || options.is_null() {
-        return Ok(ValidateOptions::default());
-    }
     let bad = || bad_argument("options", "options: expected an object { now?, limits? }");
-    if !options.is_object() || js_sys::Array::is_array(options) {
+    if !options.is_object() {
+        if options.is_undefined() || options.is_null() {
+            return Ok(ValidateOptions::default());
+        }
+        return Err(bad());
+    }
+    if js_sys::Array::is_array(options) {
         return Err(bad());
     }
     let object: &ValidateOptionsObject = options.unchecked_ref();
@@ -389,7 +393,28 @@ fn validate_options(now: Option<f64>) -> crate::validate::Options {
     }
 }
 
+thread_local! {
+    /// The API named last, and its name as a JS string: the usual call names
+    /// the same API as the one before, and `===` on the name costs one call
+    /// into JavaScript where copying the name into wasm costs several.
+    static LAST_API: std::cell::RefCell<Option<(JsValue, &'static Api)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
 fn find_api(name: &JsValue) -> Result<&'static Api, JsValue> {
+    let last = LAST_API.with(|last| match &*last.borrow() {
+        Some((known, api)) if known == name => Some(*api),
+        _ => None,
+    });
+    if let Some(api) = last {
+        return Ok(api);
+    }
+    let api = find_api_named(name)?;
+    LAST_API.with(|last| *last.borrow_mut() = Some((name.clone(), api)));
+    Ok(api)
+}
+
+fn find_api_named(name: &JsValue) -> Result<&'static Api, JsValue> {
     let name = &string_arg(name, "api")?;
     crate::spec::api(name).ok_or_else(|| {
         #[derive(Serialize)]
