@@ -171,17 +171,19 @@ fn read_json(api: &Api, body: &str) -> Result<Envelope, Malformed> {
             Malformed::Syntax { detail }
         }
     })?;
-    let Value::Object(obj) = value else {
+    let Value::Object(mut obj) = value else {
         return Err(Malformed::Shape {
             what: "the body is not a JSON object",
         });
     };
     let fields = api.response.fields;
     let root = expected_root(api);
-    let member = |name: &str| -> Result<Option<Map<String, Value>>, Malformed> {
-        match obj.get(name) {
+    // Taken out of the body, not copied: the body is not needed once the
+    // envelope is found.
+    let mut member = |name: &str| -> Result<Option<Map<String, Value>>, Malformed> {
+        match obj.remove(name) {
             None => Ok(None),
-            Some(Value::Object(m)) => Ok(Some(m.clone())),
+            Some(Value::Object(m)) => Ok(Some(m)),
             Some(_) => Err(Malformed::Shape {
                 what: "the envelope's value is not an object",
             }),
@@ -547,6 +549,10 @@ fn qimen_failure(api: &Api, data: &Map<String, Value>) -> Option<ResponseError> 
 
 /// `Some(looks like a 5xx page)` when `body` is an HTML page.
 fn html_page(body: &str) -> Option<bool> {
+    // Every mark of a page below starts with `<`: a JSON answer stops here.
+    if !body.starts_with('<') {
+        return None;
+    }
     let head: String = body
         .chars()
         .take(1024)
