@@ -284,7 +284,7 @@ fn number(raw: &RawValue) -> Result<Cow<'_, str>, serde_json::Error> {
 }
 
 /// `v` as compact JSON text, as serde_json writes the value: normally in
-/// one pass over its text ([`Write`]); an object that names a member twice
+/// one pass over its text ([`JsonPass`]); an object that names a member twice
 /// is split member by member instead, since the last value goes in the
 /// first one's place.
 pub(crate) fn json(v: Sent) -> Result<String, serde_json::Error> {
@@ -297,7 +297,7 @@ pub(crate) fn json(v: Sent) -> Result<String, serde_json::Error> {
     };
     let repeated = Cell::new(false);
     let mut de = serde_json::Deserializer::from_str(v.text());
-    let seed = Write {
+    let seed = JsonPass {
         out: &mut out,
         shape,
         repeated: &repeated,
@@ -313,7 +313,7 @@ pub(crate) fn json(v: Sent) -> Result<String, serde_json::Error> {
     String::from_utf8(out).map_err(serde::ser::Error::custom)
 }
 
-/// What a value is documented as, for [`Write`].
+/// What a value is documented as, for [`JsonPass`] and [`XmlPass`].
 #[derive(Clone, Copy)]
 enum Shape {
     /// As given: every member and item, nulls too.
@@ -341,13 +341,13 @@ impl Shape {
 /// reading. Yields whether the value was not null (a null is written, and
 /// left for the caller to take back where nulls are dropped). Sets
 /// `repeated` and fails when an object names a member twice.
-struct Write<'o, 'r> {
+struct JsonPass<'o, 'r> {
     out: &'o mut Vec<u8>,
     shape: Shape,
     repeated: &'r Cell<bool>,
 }
 
-impl<'de> DeserializeSeed<'de> for Write<'_, '_> {
+impl<'de> DeserializeSeed<'de> for JsonPass<'_, '_> {
     type Value = bool;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
@@ -355,14 +355,14 @@ impl<'de> DeserializeSeed<'de> for Write<'_, '_> {
     }
 }
 
-impl Write<'_, '_> {
+impl JsonPass<'_, '_> {
     /// A value that is not a list, where a list field wants one: `[value]`.
-    fn one_item<E>(self, write: impl FnOnce(Write) -> Result<bool, E>) -> Result<bool, E> {
+    fn one_item<E>(self, write: impl FnOnce(JsonPass) -> Result<bool, E>) -> Result<bool, E> {
         let Shape::List(f) = self.shape else {
             return write(self);
         };
         self.out.push(b'[');
-        write(Write {
+        write(JsonPass {
             out: &mut *self.out,
             shape: Shape::Item(f),
             repeated: self.repeated,
@@ -379,7 +379,7 @@ impl Write<'_, '_> {
     }
 }
 
-impl<'de> Visitor<'de> for Write<'_, '_> {
+impl<'de> Visitor<'de> for JsonPass<'_, '_> {
     type Value = bool;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -432,7 +432,7 @@ impl<'de> Visitor<'de> for Write<'_, '_> {
             if !first {
                 self.out.push(b',');
             }
-            let seed = Write {
+            let seed = JsonPass {
                 out: &mut *self.out,
                 shape: item,
                 repeated: self.repeated,
@@ -480,7 +480,7 @@ impl<'de> Visitor<'de> for Write<'_, '_> {
                 }
                 serde_json::to_writer(&mut *w.out, &*name).map_err(serde::de::Error::custom)?;
                 w.out.push(b':');
-                let seed = Write {
+                let seed = JsonPass {
                     out: &mut *w.out,
                     shape,
                     repeated,
