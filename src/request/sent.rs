@@ -273,20 +273,27 @@ fn string(raw: &RawValue) -> Result<Cow<'_, str>, serde_json::Error> {
 
 /// A number token as serde_json writes the number it reads: the text itself
 /// for a plain integer that fits a u64, else parsed and rewritten (`1E2` is
-/// `100.0`, `1e+21` is `1e21`).
+/// `100.0`, `1e+21` is `1e21`). A fraction or an exponent is read by the
+/// standard library, which rounds correctly: serde_json's own reading
+/// (without its `float_roundtrip`, 13 KiB more wasm) can miss the last digit
+/// of extreme values (`9.549465867632965e-307`), and a number must be sent
+/// as it was given.
 fn number(raw: &RawValue) -> Result<Cow<'_, str>, serde_json::Error> {
     let t = raw.get();
     if t.len() < 20 && t.bytes().all(|b| b.is_ascii_digit()) {
         return Ok(Cow::Borrowed(t));
     }
     let n: serde_json::Number = serde_json::from_str(t)?;
-    Ok(Cow::Owned(n.to_string()))
+    let exact =
+        (n.is_f64().then(|| t.parse().ok()).flatten()).and_then(serde_json::Number::from_f64);
+    Ok(Cow::Owned(exact.unwrap_or(n).to_string()))
 }
 
 /// `v` as compact JSON text, as serde_json writes the value: normally in
-/// one pass over its text ([`JsonPass`]); an object that names a member twice
-/// is split member by member instead, since the last value goes in the
-/// first one's place.
+/// one pass over its text ([`JsonPass`]); split member by member instead
+/// when an object names a member twice (the last value goes in the first
+/// one's place) or a number has a fraction or an exponent ([`number`] reads
+/// its text).
 pub(crate) fn json(v: Sent) -> Result<String, serde_json::Error> {
     // Compact JSON is rarely longer than the text it is written from.
     let mut out = Vec::with_capacity(v.text().len());
@@ -295,15 +302,15 @@ pub(crate) fn json(v: Sent) -> Result<String, serde_json::Error> {
         Sent::Object(_, fields) => Shape::Object(fields),
         Sent::List(_, f) => Shape::List(f),
     };
-    let repeated = Cell::new(false);
+    let by_member = Cell::new(false);
     let mut de = serde_json::Deserializer::from_str(v.text());
     let seed = JsonPass {
         out: &mut out,
         shape,
-        repeated: &repeated,
+        by_member: &by_member,
     };
     if let Err(e) = seed.deserialize(&mut de) {
-        if !repeated.get() {
+        if !by_member.get() {
             return Err(e);
         }
         out.clear();
@@ -340,11 +347,11 @@ impl Shape {
 /// Writes the value it reads as [`write_json`] writes it as sent, while
 /// reading. Yields whether the value was not null (a null is written, and
 /// left for the caller to take back where nulls are dropped). Sets
-/// `repeated` and fails when an object names a member twice.
+/// `by_member` and fails where [`json`] must split member by member.
 struct JsonPass<'o, 'r> {
     out: &'o mut Vec<u8>,
     shape: Shape,
-    repeated: &'r Cell<bool>,
+    by_member: &'r Cell<bool>,
 }
 
 impl<'de> DeserializeSeed<'de> for JsonPass<'_, '_> {
@@ -365,7 +372,7 @@ impl JsonPass<'_, '_> {
         write(JsonPass {
             out: &mut *self.out,
             shape: Shape::Item(f),
-            repeated: self.repeated,
+            by_member: self.by_member,
         })?;
         self.out.push(b']');
         Ok(true)
@@ -399,9 +406,10 @@ impl<'de> Visitor<'de> for JsonPass<'_, '_> {
     fn visit_i64<E>(self, v: i64) -> Result<bool, E> {
         self.scalar(itoa::Buffer::new().format(v).as_bytes())
     }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<bool, E> {
-        let text = serde_json::to_vec(&v).map_err(E::custom)?;
-        self.scalar(&text)
+    /// serde_json's reading of a fraction may miss the last digit.
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<bool, E> {
+        self.by_member.set(true);
+        Err(E::custom("a fraction"))
     }
     /// No escape in the text (serde_json borrows only then): copied as is.
     fn visit_borrowed_str<E>(self, v: &'de str) -> Result<bool, E> {
@@ -435,7 +443,7 @@ impl<'de> Visitor<'de> for JsonPass<'_, '_> {
             let seed = JsonPass {
                 out: &mut *self.out,
                 shape: item,
-                repeated: self.repeated,
+                by_member: self.by_member,
             };
             match seq.next_element_seed(seed)? {
                 None => {
@@ -451,7 +459,7 @@ impl<'de> Visitor<'de> for JsonPass<'_, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
-        let repeated = self.repeated;
+        let by_member = self.by_member;
         self.one_item(|w| {
             let fields = match w.shape {
                 Shape::Object(fields) => Some(fields),
@@ -471,7 +479,7 @@ impl<'de> Visitor<'de> for JsonPass<'_, '_> {
                     _ => (key, Shape::Any),
                 };
                 if names.contains(&name) {
-                    repeated.set(true);
+                    by_member.set(true);
                     return Err(serde::de::Error::custom("a member named twice"));
                 }
                 let mark = w.out.len();
@@ -483,7 +491,7 @@ impl<'de> Visitor<'de> for JsonPass<'_, '_> {
                 let seed = JsonPass {
                     out: &mut *w.out,
                     shape,
-                    repeated,
+                    by_member,
                 };
                 // A documented object drops its null members.
                 if !map.next_value_seed(seed)? && fields.is_some() {
@@ -730,8 +738,9 @@ impl<'de> Visitor<'de> for XmlPass<'_> {
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<(), E> {
         self.leaf(itoa::Buffer::new().format(v))
     }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<(), E> {
-        self.leaf(&serde_json::to_string(&v).map_err(E::custom)?)
+    /// serde_json's reading of a fraction may miss the last digit.
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        Err(E::custom("a fraction"))
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<(), E> {
         self.leaf(v)
