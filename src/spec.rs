@@ -221,13 +221,21 @@ impl Field {
     pub fn child(&self, name: &str) -> Option<&'static Field> {
         find_field(self.fields, name)
     }
+
+    /// Whether `name` is the field's wire name or one of its aliases.
+    pub fn is_named(&self, name: &str) -> bool {
+        self.name == name || self.aliases.contains(&name)
+    }
 }
 
 /// Finds a field by its wire name or one of its aliases.
 pub fn find_field(fields: &'static [Field], name: &str) -> Option<&'static Field> {
-    fields
-        .iter()
-        .find(|f| f.name == name || f.aliases.contains(&name))
+    fields.iter().find(|f| f.is_named(name))
+}
+
+/// [`find_field`] with the field's place in `fields` (the document's order).
+pub fn field_position(fields: &[Field], name: &str) -> Option<usize> {
+    fields.iter().position(|f| f.is_named(name))
 }
 
 include!(concat!(env!("OUT_DIR"), "/apis.rs"));

@@ -12,7 +12,7 @@
 //! objects stay as given. Duplicate keys read as a JSON object reads them:
 //! the last value wins, in the place of the first.
 
-use crate::spec::{find_field, Field, Kind};
+use crate::spec::{field_position, find_field, Field, Kind};
 use crate::validate::Key;
 use crate::xml::{Pointer, WriteError, XmlOut, MAX_DEPTH as XML_MAX_DEPTH};
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -342,6 +342,16 @@ impl Shape {
             Shape::Item(f)
         }
     }
+
+    /// The fields an object of this shape is normalised by; `None`: an
+    /// object here is written as given.
+    fn fields(self) -> Option<&'static [Field]> {
+        match self {
+            Shape::Object(fields) => Some(fields),
+            Shape::Item(f) | Shape::List(f) if f.kind == Kind::Object => Some(f.fields),
+            _ => None,
+        }
+    }
 }
 
 /// Writes the value it reads as [`write_json`] writes it as sent, while
@@ -461,11 +471,7 @@ impl<'de> Visitor<'de> for JsonPass<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
         let by_member = self.by_member;
         self.one_item(|w| {
-            let fields = match w.shape {
-                Shape::Object(fields) => Some(fields),
-                Shape::Item(f) if f.kind == Kind::Object => Some(f.fields),
-                _ => None,
-            };
+            let fields = w.shape.fields();
             w.out.push(b'{');
             let mut names: Vec<Cow<str>> = Vec::new();
             let mut written = false;
@@ -771,16 +777,10 @@ impl<'de> Visitor<'de> for XmlPass<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        // An item of a list, or a documented object: members as sent.
-        let normalised = match self.shape {
-            Shape::Object(_) => true,
-            Shape::Item(f) | Shape::List(f) => f.kind == Kind::Object,
-            Shape::Any => false,
-        };
-        let fields = match self.shape {
-            Shape::Object(fields) => fields,
-            _ => self.field.map_or(&[][..], |f| f.fields),
-        };
+        // A documented object's members as sent; any other object's as
+        // given, its field's fields still deciding their order.
+        let normalised = self.shape.fields().is_some();
+        let fields = (self.shape.fields()).unwrap_or_else(|| self.field.map_or(&[], |f| f.fields));
         // Only the root is a documented object here; `xml_one_pass` writes
         // its element.
         let root = matches!(self.shape, Shape::Object(_));
@@ -798,9 +798,7 @@ impl<'de> Visitor<'de> for XmlPass<'_> {
         let mut last: Option<usize> = None;
         let mut others: Vec<Cow<str>> = Vec::new();
         while let Some(Key(key)) = map.next_key()? {
-            let at = fields
-                .iter()
-                .position(|f| f.name == key || f.aliases.contains(&&*key));
+            let at = field_position(fields, &key);
             let field = at.map(|i| &fields[i]);
             if normalised && field.is_some_and(|f| f.misplaced.is_some()) {
                 map.next_value::<IgnoredAny>()?;
@@ -813,16 +811,11 @@ impl<'de> Visitor<'de> for XmlPass<'_> {
             if !in_order {
                 return Err(serde::de::Error::custom("out of order"));
             }
-            let name = match (at, field) {
-                (Some(i), Some(f)) => {
-                    last = Some(i);
-                    if normalised {
-                        Cow::Borrowed(f.name)
-                    } else {
-                        key
-                    }
-                }
-                _ => {
+            last = at.or(last);
+            let name = match field {
+                Some(f) if normalised => Cow::Borrowed(f.name),
+                Some(_) => key,
+                None => {
                     others.push(key.clone());
                     key
                 }

@@ -483,11 +483,10 @@ fn walk_object<'de, A: MapAccess<'de>>(
 /// keys mostly come in the spec's order. Names are unique (build.rs), so the
 /// hinted match is the only one.
 fn field_index(fields: &[Field], key: &str, hint: usize) -> Option<usize> {
-    let named = |f: &Field| f.name == key || f.aliases.contains(&key);
-    if fields.get(hint).is_some_and(named) {
+    if fields.get(hint).is_some_and(|f| f.is_named(key)) {
         return Some(hint);
     }
-    fields.iter().position(named)
+    crate::spec::field_position(fields, key)
 }
 
 fn check_rule(
